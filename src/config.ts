@@ -1,0 +1,147 @@
+import os from 'node:os';
+import path from 'node:path';
+import { AppError, ErrorCodes } from './lib/errors.js';
+
+/**
+ * The only reader of process.env. Everything else receives a frozen Config.
+ * A missing or malformed setting raises CONFIG_INVALID with one line naming it.
+ */
+export interface Config {
+  port: number;
+  /** Base URL Twilio reaches, without trailing slash; also the signature-check base. */
+  publicUrl: string;
+  twilio: { accountSid?: string; authToken?: string; phoneNumber?: string };
+  deepgram: { apiKey?: string; apiUrl: string; ttsModel: string; sttModel: string };
+  openai: { apiKey?: string; baseUrl?: string; model: string };
+  /** Bearer token for /api; unset means the recruiter API answers 401 to everyone. */
+  apiKey?: string;
+  databaseUrl?: string;
+  dataDir: string;
+  maxCalls: number;
+  logLevel: string;
+  /** How long SIGTERM waits for calls in progress before closing them, ms. */
+  drainTimeoutMs: number;
+  results: { webhookUrl?: string; webhookSecret?: string };
+  /** Write every call as a replayable fixture under DATA_DIR/recordings. */
+  recordCalls: boolean;
+  /** Calls older than this are purged; 0 keeps them for ever. */
+  retentionDays: number;
+  /** Role used for inbound calls that match no pending interview. */
+  defaultRole: string;
+  /** End the call politely when the candidate presses 0. */
+  dtmfZeroEndsCall: boolean;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+type Env = Record<string, string | undefined>;
+
+function invalid(name: string, why: string): AppError {
+  return new AppError(ErrorCodes.CONFIG_INVALID, `${name} ${why}`);
+}
+
+function readInt(env: Env, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw invalid(name, `must be a whole number ≥ ${min}, got "${raw}"`);
+  return Number(raw);
+}
+
+function readUrl(env: Env, name: string, schemes: string[]): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(name, `must be a URL, got "${raw}"`);
+  }
+  if (!schemes.includes(url.protocol)) {
+    throw invalid(name, `must start with ${schemes.map((s) => `${s}//`).join(' or ')}, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function readString(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
+}
+
+function readFlag(env: Env, name: string): boolean {
+  const raw = readString(env, name);
+  if (raw === undefined) return false;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw invalid(name, `must be 1 or 0, got "${raw}"`);
+}
+
+/** Calls a process takes by default: voice calls are I/O-bound, about 10 per core is safe. */
+export function defaultMaxCalls(): number {
+  return Math.max(4, os.availableParallelism() * 10);
+}
+
+export function loadConfig(env: Env = process.env): Readonly<Config> {
+  const port = readInt(env, 'PORT', 3000, 1);
+  const publicUrl = readUrl(env, 'PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`;
+  const phoneNumber = readString(env, 'TWILIO_PHONE_NUMBER');
+  if (phoneNumber !== undefined && !E164.test(phoneNumber)) {
+    throw invalid('TWILIO_PHONE_NUMBER', 'must be an E.164 number such as +14155550100');
+  }
+  const accountSid = readString(env, 'TWILIO_ACCOUNT_SID');
+  if (accountSid !== undefined && !/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw invalid('TWILIO_ACCOUNT_SID', 'must be "AC" followed by 32 hex digits');
+  }
+  const logLevel = readString(env, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const webhookUrl = readUrl(env, 'RESULTS_WEBHOOK_URL', ['http:', 'https:']);
+  const webhookSecret = readString(env, 'RESULTS_WEBHOOK_SECRET');
+  if (webhookUrl !== undefined && webhookSecret === undefined) {
+    throw invalid('RESULTS_WEBHOOK_SECRET', 'is required when RESULTS_WEBHOOK_URL is set');
+  }
+
+  const config: Config = {
+    port,
+    publicUrl,
+    twilio: omitUndefined({ accountSid, authToken: readString(env, 'TWILIO_AUTH_TOKEN'), phoneNumber }),
+    deepgram: {
+      ...omitUndefined({ apiKey: readString(env, 'DEEPGRAM_API_KEY') }),
+      apiUrl: readUrl(env, 'DEEPGRAM_API_URL', ['http:', 'https:']) ?? 'https://api.deepgram.com',
+      ttsModel: readString(env, 'DEEPGRAM_TTS_MODEL') ?? 'aura-2-thalia-en',
+      sttModel: readString(env, 'DEEPGRAM_STT_MODEL') ?? 'nova-3',
+    },
+    openai: {
+      ...omitUndefined({
+        apiKey: readString(env, 'OPENAI_API_KEY'),
+        baseUrl: readUrl(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
+      }),
+      model: readString(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini',
+    },
+    ...omitUndefined({ apiKey: readString(env, 'API_KEY'), databaseUrl }),
+    dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './data'),
+    maxCalls: readInt(env, 'MAX_CALLS', defaultMaxCalls(), 1),
+    logLevel,
+    drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 600_000, 0),
+    results: omitUndefined({ webhookUrl, webhookSecret }),
+    recordCalls: readFlag(env, 'RECORD_CALLS'),
+    retentionDays: readInt(env, 'RETENTION_DAYS', 0, 0),
+    defaultRole: readString(env, 'DEFAULT_ROLE') ?? 'Software Engineer',
+    dtmfZeroEndsCall: readFlag(env, 'DTMF_ZERO_ENDS_CALL'),
+  };
+  return deepFreeze(config);
+}
+
+/** exactOptionalPropertyTypes: optional keys are absent, never present-but-undefined. */
+function omitUndefined<T extends Record<string, unknown>>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
+}
+
+function deepFreeze<T extends object>(obj: T): Readonly<T> {
+  for (const value of Object.values(obj)) {
+    if (value && typeof value === 'object') deepFreeze(value);
+  }
+  return Object.freeze(obj);
+}
