@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { CallRegistry } from '../call/call-registry.js';
+import type { Clock } from '../lib/clock.js';
+import { type CallHandlerFactory, MediaSession } from '../media/media-session.js';
+import type { Logger } from '../observability/logger.js';
+import { type AppDeps, createApp } from './app.js';
+import { isValidStreamSignature } from './twilio-signature.js';
+
+export const MEDIA_PATH = '/twilio/media';
+/** Twilio's media messages are ~300 bytes; anything near this is not Twilio. */
+export const MAX_MEDIA_MESSAGE_BYTES = 64 * 1024;
+
+export interface ServerDeps extends AppDeps {
+  clock: Clock;
+  createCall: CallHandlerFactory;
+  /** Outbound pacing lead, ms (see OutboundPlayer). */
+  leadMs?: number;
+}
+
+export interface RunningServer {
+  server: http.Server;
+  registry: CallRegistry;
+  /** Stops taking calls, waits for calls in progress up to `drainTimeoutMs`, then closes. */
+  shutdown(drainTimeoutMs: number): Promise<void>;
+}
+
+/** HTTP and the Media Streams WebSocket on one server; upgrades only on /twilio/media, signed. */
+export function createServer(deps: ServerDeps): RunningServer {
+  const app = createApp(deps);
+  const server = http.createServer(app);
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MEDIA_MESSAGE_BYTES });
+  const { registry, logger } = deps;
+  let connectionSeq = 0;
+
+  server.on('upgrade', (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? '/', 'http://internal');
+    if (url.pathname !== MEDIA_PATH) return refuseUpgrade(socket, 404, 'Not Found');
+    const signature = req.headers['x-twilio-signature'];
+    const valid = isValidStreamSignature({
+      authToken: deps.twilioAuthToken,
+      signature: typeof signature === 'string' ? signature : undefined,
+      publicUrl: deps.publicUrl,
+      path: `${url.pathname}${url.search}`,
+    });
+    if (!valid) {
+      logger.warn('media stream upgrade refused: bad signature');
+      return refuseUpgrade(socket, 403, 'Forbidden');
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const id = `ws-${++connectionSeq}`;
+      new MediaSession({
+        socket: ws,
+        clock: deps.clock,
+        logger: logger.child({ connection: id }),
+        metrics: deps.metrics,
+        createCall: deps.createCall,
+        ...(deps.leadMs === undefined ? {} : { leadMs: deps.leadMs }),
+        onStarted: () => {
+          registry.add(id, { hangUp: () => ws.close(1001, 'server shutting down') });
+          deps.metrics.callsInProgress.set(registry.size);
+        },
+        onClosed: () => {
+          registry.remove(id);
+          deps.metrics.callsInProgress.set(registry.size);
+        },
+      });
+    });
+  });
+
+  async function shutdown(drainTimeoutMs: number): Promise<void> {
+    registry.startDraining();
+    logger.info({ calls: registry.size, drainTimeoutMs }, 'draining calls');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), drainTimeoutMs);
+    });
+    const result = await Promise.race([registry.whenIdle().then(() => 'idle' as const), timedOut]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      logger.warn({ calls: registry.size }, 'drain timeout: ending calls in progress');
+      registry.hangUpAll();
+    }
+    for (const client of wss.clients) client.terminate();
+    wss.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+  }
+
+  return { server, registry, shutdown };
+}
+
+function refuseUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

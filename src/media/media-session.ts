@@ -1,0 +1,152 @@
+import type { RawData, WebSocket } from 'ws';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+import { OutboundPlayer } from './outbound-player.js';
+import {
+  buildClearMessage,
+  buildMarkMessage,
+  buildMediaMessage,
+  parseTwilioMessage,
+  type StartInfo,
+} from './twilio-messages.js';
+
+/** What a call can do with its media stream. */
+export interface MediaSink {
+  readonly player: OutboundPlayer;
+  /** Media time now: the last inbound timestamp advanced by the clock since it arrived, ms. */
+  mediaNowMs(): number;
+  /** Ends the call: closes the socket (with nothing after <Connect> in the TwiML, Twilio hangs up). */
+  hangUp(): void;
+}
+
+export type StreamEndReason = 'stop' | 'socket-closed' | 'agent-hung-up';
+
+/** The per-call behaviour plugged onto a stream when it starts (the orchestrator, in production). */
+export interface CallHandler {
+  onAudio(mulaw: Buffer, timestampMs: number): void;
+  onDtmf(digit: string): void;
+  onMarkPlayed(name: string): void;
+  onStreamEnded(reason: StreamEndReason): void;
+}
+
+export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger) => CallHandler;
+
+export interface MediaSessionOptions {
+  socket: WebSocket;
+  clock: Clock;
+  logger: Logger;
+  metrics: Metrics;
+  createCall: CallHandlerFactory;
+  /** Called once when the stream ends, however it ends. */
+  onClosed?: () => void;
+  /** Called on `start`, before the call handler exists. */
+  onStarted?: (start: StartInfo) => void;
+  /** Pacing lead for the outbound player, ms. */
+  leadMs?: number;
+}
+
+/**
+ * One Twilio media stream: parses every message, drops bad ones (logged once per kind), and
+ * routes the rest to the call handler created on `start`. A bad message never ends the call.
+ */
+export class MediaSession {
+  private readonly options: MediaSessionOptions;
+  private logger: Logger;
+  private handler: CallHandler | undefined;
+  private player: OutboundPlayer | undefined;
+  private streamSid: string | undefined;
+  private lastMediaTimestampMs = 0;
+  private lastMediaArrivedAt: number | undefined;
+  private readonly loggedDrops = new Set<string>();
+  private ended = false;
+
+  constructor(options: MediaSessionOptions) {
+    this.options = options;
+    this.logger = options.logger;
+    options.socket.on('message', (data, isBinary) => this.handleRaw(data, isBinary));
+    options.socket.on('close', () => this.end(this.endReasonOnClose));
+    options.socket.on('error', (err) => this.logger.warn({ err }, 'media socket error'));
+  }
+
+  private endReasonOnClose: StreamEndReason = 'socket-closed';
+
+  private handleRaw(data: RawData, isBinary: boolean): void {
+    if (isBinary) return this.drop('binary frame');
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
+    const parsed = parseTwilioMessage(text);
+    if (!parsed.ok) return this.drop(parsed.reason);
+    const msg = parsed.message;
+    switch (msg.event) {
+      case 'connected':
+        return;
+      case 'start':
+        if (this.handler) return this.drop('second start');
+        return this.start(msg.start);
+      case 'media':
+        if (!this.handler || msg.streamSid !== this.streamSid) return this.drop('media before start');
+        this.lastMediaTimestampMs = msg.timestampMs;
+        this.lastMediaArrivedAt = this.options.clock.now();
+        return this.handler.onAudio(msg.payload, msg.timestampMs);
+      case 'dtmf':
+        if (!this.handler) return this.drop('dtmf before start');
+        return this.handler.onDtmf(msg.digit);
+      case 'mark':
+        if (!this.player) return this.drop('mark before start');
+        return this.player.handleMarkEcho(msg.name);
+      case 'stop':
+        this.endReasonOnClose = 'stop';
+        this.end('stop');
+        this.options.socket.close(1000);
+        return;
+    }
+  }
+
+  private start(start: StartInfo): void {
+    const { socket, clock } = this.options;
+    this.streamSid = start.streamSid;
+    this.logger = this.logger.child({ callSid: start.callSid, streamSid: start.streamSid });
+    this.options.onStarted?.(start);
+    const send = (message: string) => {
+      if (socket.readyState === socket.OPEN) socket.send(message);
+    };
+    const streamSid = start.streamSid;
+    this.player = new OutboundPlayer({
+      clock,
+      ...(this.options.leadMs === undefined ? {} : { leadMs: this.options.leadMs }),
+      sendMedia: (frame) => send(buildMediaMessage(streamSid, frame)),
+      sendMark: (name) => send(buildMarkMessage(streamSid, name)),
+      sendClear: () => send(buildClearMessage(streamSid)),
+      onMarkPlayed: (name) => this.handler?.onMarkPlayed(name),
+    });
+    const player = this.player;
+    const sink: MediaSink = {
+      player,
+      mediaNowMs: () =>
+        this.lastMediaArrivedAt === undefined ? 0 : this.lastMediaTimestampMs + (clock.now() - this.lastMediaArrivedAt),
+      hangUp: () => {
+        this.endReasonOnClose = 'agent-hung-up';
+        this.end('agent-hung-up');
+        socket.close(1000, 'call ended');
+      },
+    };
+    this.handler = this.options.createCall(start, sink, this.logger);
+    this.logger.info({ customParameters: Object.keys(start.customParameters) }, 'media stream started');
+  }
+
+  private drop(reason: string): void {
+    this.options.metrics.messagesDropped.inc({ reason });
+    if (this.loggedDrops.has(reason)) return;
+    this.loggedDrops.add(reason);
+    this.logger.warn({ reason }, 'media message dropped');
+  }
+
+  private end(reason: StreamEndReason): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.player?.close();
+    this.handler?.onStreamEnded(reason);
+    this.options.onClosed?.();
+    this.logger.info({ reason }, 'media stream ended');
+  }
+}

@@ -1,0 +1,129 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
+import { postSignedWebhook } from '../fakes/twilio-phone.js';
+import {
+  AUTH_TOKEN,
+  type EdgeServer,
+  memoryIntake,
+  recordingCallFactory,
+  startEdgeServer,
+} from '../support/edge-harness.js';
+
+const inboundCall = {
+  CallSid: 'CA0123456789abcdef0123456789abcdef',
+  AccountSid: 'AC0123456789abcdef0123456789abcdef',
+  From: '+14155550123',
+  To: '+14155550100',
+  CallStatus: 'ringing',
+  Direction: 'inbound',
+  ApiVersion: '2010-04-01',
+};
+
+describe('POST /twilio/voice', () => {
+  let server: EdgeServer;
+  afterEach(() => server?.close());
+
+  it('answers a signed webhook with a bidirectional stream on PUBLIC_URL and identifying parameters', async () => {
+    const intake = memoryIntake();
+    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory, intake });
+    const answer = await postSignedWebhook({
+      localBaseUrl: server.baseUrl,
+      publicUrl: server.publicUrl,
+      path: '/twilio/voice',
+      authToken: AUTH_TOKEN,
+      params: inboundCall,
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('<Connect><Stream url="wss://voice.example.com/twilio/media">');
+    expect(answer.streamUrl).toBe('wss://voice.example.com/twilio/media');
+    expect(answer.parameters).toEqual({ callId: 'call-1', callSid: inboundCall.CallSid, interviewId: 'default' });
+    // Nothing after </Connect> that would keep the call up once the service closes the socket.
+    expect(answer.body.trim().endsWith('</Connect></Response>')).toBe(true);
+    expect(intake.calls).toEqual([{ callSid: inboundCall.CallSid, from: inboundCall.From }]);
+  });
+
+  it('signs over PUBLIC_URL including the query string (outbound calls carry the interview id)', async () => {
+    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
+    const answer = await postSignedWebhook({
+      localBaseUrl: server.baseUrl,
+      publicUrl: server.publicUrl,
+      path: '/twilio/voice?interviewId=iv-42',
+      authToken: AUTH_TOKEN,
+      params: { ...inboundCall, Direction: 'outbound-api', CallStatus: 'in-progress' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.parameters.interviewId).toBe('iv-42');
+  });
+
+  it.each([
+    ['a wrong signature', 'bm90LXRoZS1yaWdodC1zaWduYXR1cmU='],
+    ['no signature', null],
+  ])('refuses %s with 403 and no TwiML', async (_label, signature) => {
+    const intake = memoryIntake();
+    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory, intake });
+    const answer = await postSignedWebhook({
+      localBaseUrl: server.baseUrl,
+      publicUrl: server.publicUrl,
+      path: '/twilio/voice',
+      authToken: AUTH_TOKEN,
+      params: inboundCall,
+      signature,
+    });
+    expect(answer.status).toBe(403);
+    expect(answer.body).not.toContain('<Response>');
+    expect(intake.calls).toHaveLength(0);
+  });
+
+  it('refuses a signature made for another URL (a proxy must not change what is checked)', async () => {
+    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
+    const answer = await postSignedWebhook({
+      localBaseUrl: server.baseUrl,
+      publicUrl: server.baseUrl, // signed over the internal URL, not PUBLIC_URL
+      path: '/twilio/voice',
+      authToken: AUTH_TOKEN,
+      params: inboundCall,
+    });
+    expect(answer.status).toBe(403);
+  });
+
+  it('apologises and hangs up when at MAX_CALLS or draining, and counts the refusal', async () => {
+    server = await startEdgeServer({
+      clock: new ManualClock(),
+      createCall: recordingCallFactory().factory,
+      maxCalls: 1,
+    });
+    server.registry.add('busy-call', { hangUp: () => {} });
+    const post = () =>
+      postSignedWebhook({
+        localBaseUrl: server.baseUrl,
+        publicUrl: server.publicUrl,
+        path: '/twilio/voice',
+        authToken: AUTH_TOKEN,
+        params: inboundCall,
+      });
+    const atCapacity = await post();
+    expect(atCapacity.status).toBe(200);
+    expect(atCapacity.body).toMatch(/<Say>[^<]+<\/Say><Hangup\/>/);
+    expect(atCapacity.body).not.toContain('<Connect>');
+    server.registry.remove('busy-call');
+    server.registry.startDraining();
+    expect((await post()).body).toContain('<Hangup/>');
+    const metrics = await server.metrics.registry.getSingleMetricAsString('calls_refused_total');
+    expect(metrics).toContain('calls_refused_total{reason="at-capacity"} 1');
+    expect(metrics).toContain('calls_refused_total{reason="draining"} 1');
+  });
+
+  it('does not log the caller phone number at info', async () => {
+    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
+    await postSignedWebhook({
+      localBaseUrl: server.baseUrl,
+      publicUrl: server.publicUrl,
+      path: '/twilio/voice',
+      authToken: AUTH_TOKEN,
+      params: inboundCall,
+    });
+    const all = JSON.stringify(server.logs.lines);
+    expect(server.logs.lines.some((l) => l.msg === 'voice webhook answered')).toBe(true);
+    expect(all).not.toContain('4155550123');
+  });
+});
