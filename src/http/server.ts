@@ -4,7 +4,6 @@ import { WebSocketServer } from 'ws';
 import type { CallRegistry } from '../call/call-registry.js';
 import type { Clock } from '../lib/clock.js';
 import { type CallHandlerFactory, MediaSession } from '../media/media-session.js';
-import type { Logger } from '../observability/logger.js';
 import { type AppDeps, createApp } from './app.js';
 import { isValidStreamSignature } from './twilio-signature.js';
 
