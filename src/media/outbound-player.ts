@@ -41,6 +41,8 @@ export class OutboundPlayer {
   private timer: Timer | undefined;
   private playEndsAt = 0;
   private sentBytesTotal = 0;
+  /** Every byte ever accepted (sent, queued or partial); rewound to the heard estimate on clear. */
+  private enqueuedBytesTotal = 0;
   private heardBytesTotal = 0;
   private readonly outstandingMarks: SentMark[] = [];
   private closed = false;
@@ -54,6 +56,7 @@ export class OutboundPlayer {
   /** Queues μ-law audio of any length; whole frames go out as pacing allows. */
   enqueue(mulaw: Buffer): void {
     if (this.closed || mulaw.length === 0) return;
+    this.enqueuedBytesTotal += mulaw.length;
     let data = this.partial.length ? Buffer.concat([this.partial, mulaw]) : mulaw;
     while (data.length >= FRAME_BYTES) {
       this.queue.push({ kind: 'frame', bytes: data.subarray(0, FRAME_BYTES) });
@@ -89,6 +92,7 @@ export class OutboundPlayer {
     this.playEndsAt = this.clock.now();
     // Whatever was sent but not played is gone: rewind the sent total to what was heard.
     this.sentBytesTotal = heard;
+    this.enqueuedBytesTotal = heard;
     if (!this.closed) this.options.sendClear();
     return heard;
   }
@@ -106,6 +110,11 @@ export class OutboundPlayer {
   /** Bytes the caller has provably heard (up to the last mark echoed, not cleared). */
   get heardBytes(): number {
     return this.heardBytesTotal;
+  }
+
+  /** Position, in bytes, where the next enqueued audio will sit in the outgoing stream. */
+  get enqueuedBytes(): number {
+    return this.enqueuedBytesTotal;
   }
 
   get sentBytes(): number {
@@ -146,6 +155,7 @@ export class OutboundPlayer {
     if (this.partial.length === 0) return;
     const frame = Buffer.alloc(FRAME_BYTES, MULAW_SILENCE);
     this.partial.copy(frame);
+    this.enqueuedBytesTotal += FRAME_BYTES - this.partial.length;
     this.partial = Buffer.alloc(0);
     this.queue.push({ kind: 'frame', bytes: frame });
   }
