@@ -1,0 +1,201 @@
+/**
+ * A local fake of Deepgram's v1 API on 127.0.0.1, speaking the real wire protocol so the real
+ * `@deepgram/sdk` runs against it (PROTOCOLS.md §2, §3.1):
+ *
+ * - `WS /v1/listen?…` — live STT. Each session plays a *script* of caller words on its own
+ *   audio-time axis (bytes received / 8000): the next script from `enqueueScript()` (FIFO), or
+ *   else `scriptFor(sessionIndex, query)`, or else silence. Cadence rules: deepgram-listen-engine.ts.
+ * - `POST /v1/speak?…` — Aura REST TTS, streamed in chunks; audio from `expectedTtsAudio(text)`.
+ *
+ * Both check `Authorization: Token <key>` (missing → 401; a different key → 401 when `apiKey`
+ * is set). Everything is inspectable: `listenSessions`, `speakRequests`.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { ListenEngineOptions, SpokenWord } from './deepgram-listen-engine.js';
+import { ListenSession, type ListenSessionRecord } from './deepgram-listen-session.js';
+import { type SpeakOptions, type SpeakRequestRecord, SpeakService } from './deepgram-speak.js';
+
+export type { SpokenWord } from './deepgram-listen-engine.js';
+export type { ListenCloseReason, ListenSessionRecord } from './deepgram-listen-session.js';
+export type { SpeakRequestRecord } from './deepgram-speak.js';
+export { expectedTtsAudio, expectedTtsDurationMs, TTS_MS_PER_CHAR } from './deepgram-speak.js';
+
+export interface DeepgramFakeOptions extends ListenEngineOptions {
+  /** When set, only `Token <apiKey>` is accepted; otherwise any `Token …`/`Bearer …`. */
+  apiKey?: string;
+  /** Script for a session when the FIFO is empty. Default: silence (no words). */
+  scriptFor?: (sessionIndex: number, query: URLSearchParams) => SpokenWord[];
+  /** Listen: delay from the audio that triggers a message to its delivery, ms. Default 0. */
+  transcriptLatencyMs?: number;
+  /** Listen: close with 1011 after this long without audio or KeepAlive, ms. Default 10000. */
+  idleTimeoutMs?: number;
+  /** Listen: keep received audio on each session record. Default false. */
+  keepAudio?: boolean;
+  /** Speak: delay before the first audio byte, ms. Default 0. */
+  speakFirstByteMs?: number;
+  /** Speak: bytes a chunk. Default 1600 (200 ms of audio). */
+  speakChunkBytes?: number;
+  /** Speak: how much faster than real time audio is generated. Default 8. */
+  speakRealtimeFactor?: number;
+  /** Speak: each response stalls after this many bytes until `releaseSpeak()`. Default never. */
+  speakStallAfterBytes?: number;
+}
+
+export interface DeepgramFake {
+  /** `http://127.0.0.1:PORT`: the `DEEPGRAM_API_URL` / SDK `baseUrl`. */
+  readonly url: string;
+  readonly listenSessions: readonly ListenSessionRecord[];
+  readonly speakRequests: readonly SpeakRequestRecord[];
+  /** Live speak settings; tests may change them between requests. */
+  readonly speakOptions: SpeakOptions;
+  /** The script for the next listen session (FIFO, before `scriptFor`). */
+  enqueueScript(words: SpokenWord[]): void;
+  /** Resolves with session `index` once it has connected. */
+  waitForListenSession(index: number): Promise<ListenSessionRecord>;
+  /** Drops a listen session abruptly (no close frame); default the newest open one. */
+  dropListenSession(index?: number): void;
+  /** While set, listen upgrades are refused with this HTTP status (null: accept again). */
+  refuseListen(status: number | null): void;
+  /** The next `count` speak requests answer `status`. */
+  failNextSpeak(status: number, count?: number): void;
+  /** Lets stalled speak responses continue. */
+  releaseSpeak(): void;
+  close(): Promise<void>;
+}
+
+export async function startDeepgramFake(options: DeepgramFakeOptions = {}): Promise<DeepgramFake> {
+  const fake = new DeepgramFakeServer(options);
+  await fake.listen();
+  return fake;
+}
+
+class DeepgramFakeServer implements DeepgramFake {
+  url = '';
+  readonly listenSessions: ListenSession[] = [];
+  readonly speakOptions: SpeakOptions;
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private readonly speak: SpeakService;
+  private readonly scripts: SpokenWord[][] = [];
+  private refusal: number | null = null;
+  private sessionWaiters: { index: number; resolve: (s: ListenSessionRecord) => void }[] = [];
+
+  constructor(private readonly options: DeepgramFakeOptions) {
+    this.speakOptions = {
+      firstByteMs: options.speakFirstByteMs ?? 0,
+      chunkBytes: options.speakChunkBytes ?? 1600,
+      realtimeFactor: options.speakRealtimeFactor ?? 8,
+      stallAfterBytes: options.speakStallAfterBytes,
+    };
+    this.speak = new SpeakService(this.speakOptions, (header) => this.authorized(header));
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => this.onUpgrade(req, socket as Socket, head));
+  }
+
+  get speakRequests(): readonly SpeakRequestRecord[] {
+    return this.speak.requests;
+  }
+
+  async listen(): Promise<void> {
+    this.server.listen(0, '127.0.0.1');
+    await once(this.server, 'listening');
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  enqueueScript(words: SpokenWord[]): void {
+    this.scripts.push(words);
+  }
+
+  waitForListenSession(index: number): Promise<ListenSessionRecord> {
+    const existing = this.listenSessions[index];
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve) => this.sessionWaiters.push({ index, resolve }));
+  }
+
+  dropListenSession(index?: number): void {
+    const session = index === undefined ? this.listenSessions.findLast((s) => !s.closed) : this.listenSessions[index];
+    session?.drop();
+  }
+
+  refuseListen(status: number | null): void {
+    this.refusal = status;
+  }
+
+  failNextSpeak(status: number, count = 1): void {
+    this.speak.failNext(status, count);
+  }
+
+  releaseSpeak(): void {
+    this.speak.release();
+  }
+
+  async close(): Promise<void> {
+    for (const session of this.listenSessions) session.shutdown();
+    this.speak.release();
+    this.wss.close();
+    this.server.closeAllConnections();
+    this.server.close();
+    await once(this.server, 'close');
+  }
+
+  private authorized(header: string | undefined): boolean {
+    if (!header) return false;
+    const match = /^(Token|Bearer) (.+)$/.exec(header);
+    if (!match) return false;
+    return this.options.apiKey === undefined || match[2] === this.options.apiKey;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const url = new URL(req.url ?? '/', this.url);
+    if (req.method === 'POST' && url.pathname === '/v1/speak') {
+      this.speak.handle(req, res, url).catch(() => res.destroy());
+      return;
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ err_code: 'NOT_FOUND', err_msg: 'fake Deepgram has no such route' }));
+  }
+
+  private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const url = new URL(req.url ?? '/', this.url);
+    const refusal =
+      url.pathname !== '/v1/listen' ? 404 : !this.authorized(req.headers.authorization) ? 401 : this.refusal;
+    if (refusal !== null) {
+      refuseUpgrade(socket, refusal);
+      return;
+    }
+    const index = this.listenSessions.length;
+    const script = this.scripts.shift() ?? this.options.scriptFor?.(index, url.searchParams) ?? [];
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const session = new ListenSession(index, ws, url, req.headers, script, {
+        ...pickEngineOptions(this.options),
+        ...(this.options.transcriptLatencyMs !== undefined && { latencyMs: this.options.transcriptLatencyMs }),
+        ...(this.options.idleTimeoutMs !== undefined && { idleTimeoutMs: this.options.idleTimeoutMs }),
+        ...(this.options.keepAudio !== undefined && { keepAudio: this.options.keepAudio }),
+      });
+      this.listenSessions[index] = session;
+      session.start();
+      const ready = this.sessionWaiters.filter((w) => w.index === index);
+      this.sessionWaiters = this.sessionWaiters.filter((w) => w.index !== index);
+      for (const waiter of ready) waiter.resolve(session);
+    });
+  }
+}
+
+function pickEngineOptions(options: DeepgramFakeOptions): ListenEngineOptions {
+  return {
+    ...(options.interimIntervalMs !== undefined && { interimIntervalMs: options.interimIntervalMs }),
+    ...(options.maxWindowMs !== undefined && { maxWindowMs: options.maxWindowMs }),
+    ...(options.silentFinalIntervalMs !== undefined && { silentFinalIntervalMs: options.silentFinalIntervalMs }),
+  };
+}
+
+function refuseUpgrade(socket: Socket, status: number): void {
+  const body = JSON.stringify({ err_code: status === 401 ? 'INVALID_AUTH' : 'REFUSED', err_msg: 'fake Deepgram' });
+  socket.end(
+    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Error'}\r\ncontent-type: application/json\r\n` +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
+}

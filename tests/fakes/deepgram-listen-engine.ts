@@ -1,0 +1,245 @@
+/**
+ * The time-keyed heart of the fake Deepgram live STT: given a script of caller words on the
+ * session's audio-time axis and the audio time received so far, it decides which Deepgram
+ * messages a real session would have produced by then. Pure (no sockets, no timers), so the
+ * cadence rules below are tested directly and reused by the WebSocket session.
+ *
+ * Rules (all times are seconds of audio time, i.e. bytes received / 8000):
+ * - SpeechStarted (vad_events=true): when audio reaches the start of the first word after
+ *   silence; `timestamp` = that word's start.
+ * - Interim Results (interim_results=true): every `interimIntervalMs` of audio while a window
+ *   holds speech, once at least one word has ended; window = [window start, now]; words whose
+ *   end ≤ now. A word with `interimText` shows that text in the first interim that carries it,
+ *   then its real `word` (a revising partial).
+ * - Final on endpoint: when no word is in progress and the silence after the last word reaches
+ *   `endpointing` ms (query; default 10, `false` disables): is_final + speech_final.
+ * - Final in long speech: when a window with ended words reaches `maxWindowMs`: is_final,
+ *   speech_final false; words still in progress go to the next window.
+ * - Empty final on silence: every `silentFinalIntervalMs` of audio with no speech in the window
+ *   (0 disables), like the real service's empty finals.
+ * - UtteranceEnd (utterance_end_ms set and interim_results=true): when `utterance_end_ms` of
+ *   audio passed after the last finalised word's end with no new word started;
+ *   `last_word_end` = that end.
+ * - Finalize: finals everything heard so far (words begun count as heard) with from_finalize.
+ */
+
+/** One word the caller says, on the session's audio-time axis. */
+export interface SpokenWord {
+  /** As it should appear punctuated, e.g. "Hello," or "Toronto." */
+  word: string;
+  startS: number;
+  endS: number;
+  /** Shown instead of `word` in the first interim carrying it (a later-corrected guess). */
+  interimText?: string;
+  /** Default 0.98. */
+  confidence?: number;
+}
+
+export interface ListenEngineOptions {
+  /** Interim cadence, ms of audio. Default 250. */
+  interimIntervalMs?: number;
+  /** Longest window before a non-endpoint final in long speech, ms of audio. Default 3000. */
+  maxWindowMs?: number;
+  /** An empty final after this much silent audio in a window, ms; 0 disables. Default 5000. */
+  silentFinalIntervalMs?: number;
+}
+
+/** Session settings as the client asked for them in the query. */
+export interface ListenQuerySettings {
+  interimResults: boolean;
+  /** ms of silence for speech_final; false: endpointing disabled. */
+  endpointingMs: number | false;
+  /** undefined: no UtteranceEnd messages. */
+  utteranceEndMs: number | undefined;
+  vadEvents: boolean;
+  punctuate: boolean;
+}
+
+export function parseListenQuery(query: URLSearchParams): ListenQuerySettings {
+  const flag = (name: string) => query.get(name) === 'true';
+  const endpointing = query.get('endpointing');
+  const utteranceEnd = query.get('utterance_end_ms');
+  return {
+    interimResults: flag('interim_results'),
+    endpointingMs: endpointing === 'false' ? false : endpointing === null ? 10 : Number(endpointing),
+    utteranceEndMs: utteranceEnd === null ? undefined : Number(utteranceEnd),
+    vadEvents: flag('vad_events'),
+    punctuate: flag('punctuate') || flag('smart_format'),
+  };
+}
+
+export interface FakeWord {
+  word: string;
+  start: number;
+  end: number;
+  confidence: number;
+  punctuated_word?: string;
+}
+
+/** What the engine decided; the session wraps these into wire messages. */
+export type EngineEvent =
+  | {
+      type: 'Results';
+      start: number;
+      duration: number;
+      isFinal: boolean;
+      speechFinal: boolean;
+      fromFinalize: boolean;
+      transcript: string;
+      words: FakeWord[];
+    }
+  | { type: 'SpeechStarted'; timestamp: number }
+  | { type: 'UtteranceEnd'; lastWordEnd: number };
+
+/** Audio is examined in steps this long; 10 ms is finer than any cadence we model. */
+const STEP_S = 0.01;
+const EPSILON_S = 1e-9;
+
+export class ListenEngine {
+  private readonly words: SpokenWord[];
+  private readonly interimS: number;
+  private readonly maxWindowS: number;
+  private readonly silentFinalS: number;
+  private nowS = 0;
+  private windowStartS = 0;
+  private lastInterimS = 0;
+  private finalizedCount = 0;
+  private readonly interimShown = new Set<number>();
+  private speaking = false;
+  private lastFinalWordEndS: number | undefined;
+  private utteranceEndPending = false;
+
+  constructor(
+    script: SpokenWord[],
+    private readonly settings: ListenQuerySettings,
+    options: ListenEngineOptions = {},
+  ) {
+    this.words = [...script].sort((a, b) => a.startS - b.startS);
+    this.interimS = (options.interimIntervalMs ?? 250) / 1000;
+    this.maxWindowS = (options.maxWindowMs ?? 3000) / 1000;
+    this.silentFinalS = (options.silentFinalIntervalMs ?? 5000) / 1000;
+  }
+
+  /** Audio seconds examined so far. */
+  get audioS(): number {
+    return this.nowS;
+  }
+
+  /** Moves the audio clock to `toS` and returns, in order, what became due on the way. */
+  advance(toS: number): EngineEvent[] {
+    const out: EngineEvent[] = [];
+    while (this.nowS < toS - EPSILON_S) {
+      this.nowS = Math.min(toS, this.nowS + STEP_S);
+      this.tick(out);
+    }
+    return out;
+  }
+
+  /** Finalize: everything begun so far becomes final now. */
+  finalize(fromFinalize: boolean): EngineEvent[] {
+    const out: EngineEvent[] = [];
+    const heard = this.unfinalized().filter((w) => w.startS < this.nowS + EPSILON_S);
+    out.push(this.results(heard, { isFinal: true, speechFinal: false, fromFinalize }));
+    this.closeWindow(heard);
+    // Every word begun is now final, so the next word to come starts a new utterance.
+    this.speaking = false;
+    return out;
+  }
+
+  private tick(out: EngineEvent[]): void {
+    const t = this.nowS;
+    const s = this.settings;
+    const next = this.words[this.finalizedCount];
+    if (next && !this.speaking && next.startS <= t + EPSILON_S) {
+      this.speaking = true;
+      this.utteranceEndPending = false;
+      if (s.vadEvents) out.push({ type: 'SpeechStarted', timestamp: round(next.startS) });
+    }
+    const ended = this.unfinalized().filter((w) => w.endS <= t + EPSILON_S);
+    const inProgress = this.unfinalized().some((w) => w.startS <= t + EPSILON_S && w.endS > t + EPSILON_S);
+    const last = ended.at(-1);
+    const silenceS = last ? t - last.endS : 0;
+
+    if (last && !inProgress && s.endpointingMs !== false && silenceS + EPSILON_S >= s.endpointingMs / 1000) {
+      out.push(this.results(ended, { isFinal: true, speechFinal: true, fromFinalize: false }));
+      this.closeWindow(ended);
+      this.speaking = false;
+    } else if (last && t - this.windowStartS + EPSILON_S >= this.maxWindowS) {
+      out.push(this.results(ended, { isFinal: true, speechFinal: false, fromFinalize: false }));
+      this.closeWindow(ended);
+    } else if (last && s.interimResults && t - this.lastInterimS + EPSILON_S >= this.interimS) {
+      out.push(this.results(ended, { isFinal: false, speechFinal: false, fromFinalize: false }));
+      this.lastInterimS = t;
+    } else if (
+      !last &&
+      !inProgress &&
+      this.silentFinalS > 0 &&
+      t - this.windowStartS + EPSILON_S >= this.silentFinalS
+    ) {
+      out.push(this.results([], { isFinal: true, speechFinal: false, fromFinalize: false }));
+      this.closeWindow([]);
+    }
+
+    const nextStarted = this.words[this.finalizedCount];
+    const newSpeech = nextStarted !== undefined && nextStarted.startS <= t + EPSILON_S;
+    if (
+      this.utteranceEndPending &&
+      this.lastFinalWordEndS !== undefined &&
+      !newSpeech &&
+      s.utteranceEndMs !== undefined &&
+      t - this.lastFinalWordEndS + EPSILON_S >= s.utteranceEndMs / 1000
+    ) {
+      out.push({ type: 'UtteranceEnd', lastWordEnd: round(this.lastFinalWordEndS) });
+      this.utteranceEndPending = false;
+    }
+  }
+
+  private unfinalized(): SpokenWord[] {
+    return this.words.slice(this.finalizedCount);
+  }
+
+  private closeWindow(finalWords: SpokenWord[]): void {
+    this.finalizedCount += finalWords.length;
+    this.windowStartS = this.nowS;
+    this.lastInterimS = this.nowS;
+    const last = finalWords.at(-1);
+    if (last) {
+      this.lastFinalWordEndS = last.endS;
+      this.utteranceEndPending = this.settings.interimResults && this.settings.utteranceEndMs !== undefined;
+    }
+  }
+
+  private results(
+    words: SpokenWord[],
+    flags: { isFinal: boolean; speechFinal: boolean; fromFinalize: boolean },
+  ): EngineEvent {
+    const shown = words.map((w) => {
+      const index = this.words.indexOf(w);
+      const firstInterim = !flags.isFinal && w.interimText !== undefined && !this.interimShown.has(index);
+      if (!flags.isFinal) this.interimShown.add(index);
+      return firstInterim && w.interimText !== undefined ? { ...w, word: w.interimText } : w;
+    });
+    const fakeWords = shown.map((w) => toFakeWord(w, this.settings.punctuate));
+    const transcript = fakeWords.map((w) => w.punctuated_word ?? w.word).join(' ');
+    return {
+      type: 'Results',
+      start: round(this.windowStartS),
+      duration: round(this.nowS - this.windowStartS),
+      ...flags,
+      transcript,
+      words: fakeWords,
+    };
+  }
+}
+
+function toFakeWord(w: SpokenWord, punctuate: boolean): FakeWord {
+  const bare = w.word.toLowerCase().replace(/[^\p{L}\p{N}'-]/gu, '');
+  const word: FakeWord = { word: bare, start: round(w.startS), end: round(w.endS), confidence: w.confidence ?? 0.98 };
+  if (punctuate) word.punctuated_word = w.word;
+  return word;
+}
+
+/** Deepgram reports times with millisecond-ish precision. */
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,234 @@
+/**
+ * One fake `/v1/listen` WebSocket session: counts μ-law bytes as audio time, feeds the
+ * ListenEngine, sends what it decides as Deepgram wire messages (after a configurable
+ * transport latency), and handles the client control messages KeepAlive, Finalize and
+ * CloseStream. Closes with 1011 after `idleTimeoutMs` without audio or KeepAlive, as the
+ * real service does after 10 s (NET-0001).
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RawData, WebSocket } from 'ws';
+import {
+  type EngineEvent,
+  ListenEngine,
+  type ListenEngineOptions,
+  parseListenQuery,
+  type SpokenWord,
+} from './deepgram-listen-engine.js';
+
+const BYTES_PER_SECOND = 8000;
+
+export interface ListenSessionOptions extends ListenEngineOptions {
+  /** Delay between the audio that triggers a message and its delivery, ms. Default 0. */
+  latencyMs?: number;
+  /** Close with 1011 after this long without audio or KeepAlive, ms. Default 10000. */
+  idleTimeoutMs?: number;
+  /** Keep every audio byte received (for tests comparing bytes). Default false. */
+  keepAudio?: boolean;
+}
+
+export type ListenCloseReason = 'client' | 'close-stream' | 'idle-timeout' | 'dropped' | 'server-shutdown';
+
+/** What a test can see of one session. */
+export interface ListenSessionRecord {
+  readonly index: number;
+  readonly requestId: string;
+  /** Query parameters as sent (all strings). */
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: IncomingHttpHeaders;
+  readonly script: readonly SpokenWord[];
+  readonly bytesReceived: number;
+  /** Audio seconds received: bytes / 8000. */
+  readonly audioS: number;
+  readonly keepAlives: number;
+  /** Types of the JSON control messages received, in order (e.g. KeepAlive, Finalize). */
+  readonly controlMessages: readonly string[];
+  /** Every JSON message sent to the client, in order. */
+  readonly sent: readonly Record<string, unknown>[];
+  /** Audio received, when the fake keeps audio. */
+  readonly audio: Buffer;
+  readonly closed: boolean;
+  readonly closeReason: ListenCloseReason | undefined;
+  /** Kill the TCP connection without a close frame (the client sees 1006). */
+  drop(): void;
+}
+
+export class ListenSession implements ListenSessionRecord {
+  readonly requestId = randomUUID();
+  readonly query: Readonly<Record<string, string>>;
+  bytesReceived = 0;
+  keepAlives = 0;
+  readonly controlMessages: string[] = [];
+  readonly sent: Record<string, unknown>[] = [];
+  closed = false;
+  closeReason: ListenCloseReason | undefined;
+  private readonly engine: ListenEngine;
+  private readonly audioChunks: Buffer[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
+  private closingStream = false;
+
+  constructor(
+    readonly index: number,
+    private readonly ws: WebSocket,
+    url: URL,
+    readonly headers: IncomingHttpHeaders,
+    readonly script: readonly SpokenWord[],
+    private readonly options: ListenSessionOptions,
+  ) {
+    this.query = Object.fromEntries(url.searchParams);
+    this.engine = new ListenEngine([...script], parseListenQuery(url.searchParams), options);
+  }
+
+  get audioS(): number {
+    return this.bytesReceived / BYTES_PER_SECOND;
+  }
+
+  get audio(): Buffer {
+    return Buffer.concat(this.audioChunks);
+  }
+
+  start(): void {
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('close', () => this.markClosed('client'));
+    this.ws.on('error', () => this.markClosed('dropped'));
+    this.armIdleTimer();
+  }
+
+  drop(): void {
+    this.markClosed('dropped');
+    this.ws.terminate();
+  }
+
+  shutdown(): void {
+    this.markClosed('server-shutdown');
+    this.ws.terminate();
+  }
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closed || this.closingStream) return;
+    if (isBinary) {
+      const chunk = toBuffer(data);
+      this.bytesReceived += chunk.length;
+      if (this.options.keepAudio) this.audioChunks.push(chunk);
+      this.armIdleTimer();
+      this.deliver(this.engine.advance(this.audioS));
+      return;
+    }
+    const type = controlType(toBuffer(data).toString('utf8'));
+    this.controlMessages.push(type);
+    switch (type) {
+      case 'KeepAlive':
+        this.keepAlives++;
+        this.armIdleTimer();
+        return;
+      case 'Finalize':
+        this.deliver(this.engine.finalize(true));
+        return;
+      case 'CloseStream':
+        this.closeStream();
+        return;
+      default:
+        // The real service answers unknown messages with an error; the fake ignores them.
+        return;
+    }
+  }
+
+  private closeStream(): void {
+    this.closingStream = true;
+    clearTimeout(this.idleTimer);
+    this.deliver(this.engine.finalize(false));
+    this.later(() => {
+      this.send({
+        type: 'Metadata',
+        transaction_key: 'deprecated',
+        request_id: this.requestId,
+        sha256: 'fake',
+        created: new Date().toISOString(),
+        duration: this.audioS,
+        channels: 1,
+      });
+      this.markClosed('close-stream');
+      this.ws.close(1000);
+    });
+  }
+
+  private armIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.markClosed('idle-timeout');
+      this.ws.close(1011, 'NET-0001: no audio received within the timeout window');
+    }, this.options.idleTimeoutMs ?? 10_000);
+  }
+
+  private deliver(events: EngineEvent[]): void {
+    for (const event of events) {
+      const message = this.toWire(event);
+      this.later(() => this.send(message));
+    }
+  }
+
+  /** Runs `fn` after the transport latency; equal delays keep their order. */
+  private later(fn: () => void): void {
+    const latency = this.options.latencyMs ?? 0;
+    if (latency <= 0) fn();
+    else setTimeout(fn, latency);
+  }
+
+  private send(message: Record<string, unknown>): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.sent.push(message);
+    this.ws.send(JSON.stringify(message));
+  }
+
+  private markClosed(reason: ListenCloseReason): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.closeReason = reason;
+    clearTimeout(this.idleTimer);
+  }
+
+  private toWire(event: EngineEvent): Record<string, unknown> {
+    switch (event.type) {
+      case 'SpeechStarted':
+        return { type: 'SpeechStarted', channel: [0, 1], timestamp: event.timestamp };
+      case 'UtteranceEnd':
+        return { type: 'UtteranceEnd', channel: [0, 1], last_word_end: event.lastWordEnd };
+      case 'Results':
+        return {
+          type: 'Results',
+          channel_index: [0, 1],
+          duration: event.duration,
+          start: event.start,
+          is_final: event.isFinal,
+          speech_final: event.speechFinal,
+          from_finalize: event.fromFinalize,
+          channel: {
+            alternatives: [
+              { transcript: event.transcript, confidence: event.words.length ? 0.98 : 0, words: event.words },
+            ],
+          },
+          metadata: {
+            request_id: this.requestId,
+            model_info: { name: '2-general-nova', version: '2024-01-18.26916', arch: 'nova-3' },
+            model_uuid: '00000000-0000-4000-8000-000000000003',
+          },
+        };
+    }
+  }
+}
+
+function controlType(text: string): string {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && 'type' in parsed && typeof parsed.type === 'string') return parsed.type;
+  } catch {
+    // not JSON
+  }
+  return 'invalid';
+}
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
