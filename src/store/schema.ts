@@ -1,0 +1,98 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/**
+ * Row types of the call database. Timestamps are `timestamptz` (read back as Date by both pg and
+ * PGlite); JSON columns are `jsonb`, written as JSON text so both drivers serialise them alike.
+ */
+type Timestamp = ColumnType<Date, Date, Date>;
+type NullableTimestamp = ColumnType<Date | null, Date | null | undefined, Date | null>;
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null | undefined, string | null>;
+
+export interface InterviewsTable {
+  id: string;
+  /** The candidate's number (E.164); personal data, nulled by erasure. */
+  phone: string | null;
+  role: string;
+  job_description: string | null;
+  candidate_name: string | null;
+  definition_id: string;
+  context: NullableJson;
+  /** Recruiter's Idempotency-Key; unique so a retried POST finds the first interview. */
+  idempotency_key: string | null;
+  /** SHA-256 of the request body that used the key, to refuse a key reused for other data. */
+  request_hash: string | null;
+  created_at: Timestamp;
+}
+
+export interface CallsTable {
+  id: string;
+  call_sid: string | null;
+  interview_id: string;
+  direction: 'inbound' | 'outbound';
+  status: string;
+  stage: string | null;
+  outcome: string | null;
+  outcome_reason: string | null;
+  answered_by: string | null;
+  from_number: string | null;
+  to_number: string | null;
+  latency: ColumnType<unknown, string | undefined, string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  ended_at: NullableTimestamp;
+  erased_at: NullableTimestamp;
+}
+
+export interface TranscriptLinesTable {
+  id: Generated<number>;
+  call_id: string;
+  role: 'agent' | 'candidate';
+  text: string;
+  stage: string | null;
+  at: Timestamp;
+  interrupted: boolean;
+}
+
+export interface StageTimelineTable {
+  id: Generated<number>;
+  call_id: string;
+  name: string;
+  started_at: Timestamp;
+  ended_at: NullableTimestamp;
+  end_reason: string | null;
+  notes: NullableJson;
+}
+
+export interface CallEventsTable {
+  id: Generated<number>;
+  call_id: string;
+  type: string;
+  data: NullableJson;
+  at: Timestamp;
+}
+
+export interface ResultsOutboxTable {
+  id: Generated<number>;
+  call_id: string;
+  payload: Json;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: Timestamp;
+  delivered_at: NullableTimestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface Database {
+  interviews: InterviewsTable;
+  calls: CallsTable;
+  transcript_lines: TranscriptLinesTable;
+  stage_timeline: StageTimelineTable;
+  call_events: CallEventsTable;
+  results_outbox: ResultsOutboxTable;
+}
+
+export type InterviewRow = Selectable<InterviewsTable>;
+export type CallRow = Selectable<CallsTable>;
+export type NewCall = Insertable<CallsTable>;
+export type OutboxRow = Selectable<ResultsOutboxTable>;

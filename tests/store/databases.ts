@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { openDatabase } from '../../src/store/database.js';
+import type { Database } from '../../src/store/schema.js';
+
+/**
+ * The engines every store test runs on: PGlite in memory always, and the real PostgreSQL server
+ * when DATABASE_URL is set (each opened database gets its own fresh schema, dropped on close,
+ * so concurrent runs never see each other's rows).
+ */
+export interface TestDatabase {
+  db: Kysely<Database>;
+  close(): Promise<void>;
+}
+
+export interface Engine {
+  name: string;
+  open(): Promise<TestDatabase>;
+}
+
+export const databaseUrl = process.env.DATABASE_URL;
+
+export function freshSchemaName(): string {
+  return `t_${randomBytes(6).toString('hex')}`;
+}
+
+export async function dropSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`drop schema if exists ${schema} cascade`);
+  } finally {
+    await client.end();
+  }
+}
+
+const pglite: Engine = {
+  name: 'pglite',
+  async open() {
+    const db = await openDatabase({});
+    return { db, close: () => db.destroy() };
+  },
+};
+
+function postgres(url: string): Engine {
+  return {
+    name: 'postgres',
+    async open() {
+      const schema = freshSchemaName();
+      const db = await openDatabase({ databaseUrl: url, schema, poolSize: 5 });
+      return {
+        db,
+        async close() {
+          await db.destroy();
+          await dropSchema(url, schema);
+        },
+      };
+    },
+  };
+}
+
+export const engines: Engine[] = databaseUrl ? [pglite, postgres(databaseUrl)] : [pglite];
+
+/** Empties every table between tests that share one database. */
+export async function truncateAll(db: Kysely<Database>): Promise<void> {
+  await sql`truncate results_outbox, call_events, stage_timeline, transcript_lines, calls, interviews`.execute(db);
+}
