@@ -6,7 +6,7 @@
  *
  * Rules (all times are seconds of audio time, i.e. bytes received / 8000):
  * - SpeechStarted (vad_events=true): when audio reaches the start of the first word after
- *   silence; `timestamp` = that word's start.
+ *   silence (an endpoint, or 300 ms with every word final); `timestamp` = that word's start.
  * - Interim Results (interim_results=true): every `interimIntervalMs` of audio while a window
  *   holds speech, once at least one word has ended; window = [window start, now]; words whose
  *   end ≤ now. A word with `interimText` shows that text in the first interim that carries it,
@@ -94,6 +94,8 @@ export type EngineEvent =
 /** Audio is examined in steps this long; 10 ms is finer than any cadence we model. */
 const STEP_S = 0.01;
 const EPSILON_S = 1e-9;
+/** Silence after which the fake's VAD considers speech over (for the next SpeechStarted), s. */
+const VAD_SILENCE_S = 0.3;
 
 export class ListenEngine {
   private readonly words: SpokenWord[];
@@ -182,6 +184,11 @@ export class ListenEngine {
 
     const nextStarted = this.words[this.finalizedCount];
     const newSpeech = nextStarted !== undefined && nextStarted.startS <= t + EPSILON_S;
+    // Speech also ends without an endpoint final (endpointing=false, or a long-speech final took
+    // the last words): after VAD_SILENCE_S with every begun word final.
+    if (this.speaking && !newSpeech && t - (this.lastFinalWordEndS ?? t) + EPSILON_S >= VAD_SILENCE_S) {
+      this.speaking = false;
+    }
     if (
       this.utteranceEndPending &&
       this.lastFinalWordEndS !== undefined &&
