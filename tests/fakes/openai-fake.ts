@@ -225,7 +225,8 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
       }
       await pause(i === 0 ? firstMs : intervalMs);
       if (res.destroyed) return;
-      res.write(sseEvent(chunk));
+      // Wait until it is handed to the socket, so a later drop cannot swallow it.
+      await new Promise<void>((resolve) => res.write(sseEvent(chunk), () => resolve()));
     }
     res.end(sseEvent('[DONE]'));
   }
