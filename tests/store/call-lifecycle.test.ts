@@ -24,7 +24,13 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
   });
 
   it('creates an outbound interview once per idempotency key, also under concurrent requests', async () => {
-    const input = { to: CANDIDATE, from: OUR_NUMBER, role: 'Backend Engineer', idempotencyKey: 'k-1', requestHash: 'h' };
+    const input = {
+      to: CANDIDATE,
+      from: OUR_NUMBER,
+      role: 'Backend Engineer',
+      idempotencyKey: 'k-1',
+      requestHash: 'h',
+    };
     const results = await Promise.all([1, 2, 3, 4, 5].map(() => store.createOutboundInterview(input)));
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r.callId)).size).toBe(1);
@@ -37,7 +43,13 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
   it('begins an outbound call on its voice webhook, and a retried webhook resumes the same call', async () => {
     const placed = await store.createOutboundInterview({ to: CANDIDATE, from: OUR_NUMBER, candidateName: 'Ada' });
     await store.attachCallSid(placed.callId, 'CA1', 'queued');
-    const input = { callSid: 'CA1', direction: 'outbound' as const, from: OUR_NUMBER, to: CANDIDATE, interviewId: placed.interviewId };
+    const input = {
+      callSid: 'CA1',
+      direction: 'outbound' as const,
+      from: OUR_NUMBER,
+      to: CANDIDATE,
+      interviewId: placed.interviewId,
+    };
     const first = await store.beginCall(input);
     const retry = await store.beginCall(input);
     expect(first).toMatchObject({ callId: placed.callId, resumed: false, interview: { candidateName: 'Ada' } });
@@ -69,8 +81,17 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
     expect(callback.interview).toMatchObject({ id: placed.interviewId, role: 'Data Engineer' });
     expect(callback.callId).not.toBe(placed.callId);
 
-    const stranger = await store.beginCall({ callSid: 'CA-x', direction: 'inbound', from: '+447700900123', to: OUR_NUMBER });
-    expect(stranger.interview).toMatchObject({ role: 'Support Engineer', definitionId: 'default', phone: '+447700900123' });
+    const stranger = await store.beginCall({
+      callSid: 'CA-x',
+      direction: 'inbound',
+      from: '+447700900123',
+      to: OUR_NUMBER,
+    });
+    expect(stranger.interview).toMatchObject({
+      role: 'Support Engineer',
+      definitionId: 'default',
+      phone: '+447700900123',
+    });
 
     await store.finishCall(callback.callId, 'completed', null);
     const later = await store.beginCall({ callSid: 'CA-in2', direction: 'inbound', from: CANDIDATE, to: OUR_NUMBER });
@@ -90,7 +111,12 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
     const call = await store.beginCall({ callSid: 'CA3', direction: 'inbound', from: CANDIDATE, to: OUR_NUMBER });
     const at = (s: number) => new Date(Date.UTC(2026, 0, 1, 12, 0, s));
     await store.stageStarted(call.callId, 'greeting', at(0));
-    await store.appendTranscriptLine(call.callId, { role: 'agent', text: 'Hi, thanks for taking the call.', stage: 'greeting', at: at(1) });
+    await store.appendTranscriptLine(call.callId, {
+      role: 'agent',
+      text: 'Hi, thanks for taking the call.',
+      stage: 'greeting',
+      at: at(1),
+    });
     await store.appendTranscriptLine(call.callId, {
       role: 'candidate',
       text: 'Hello!',
@@ -98,7 +124,11 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
       at: at(3),
       interrupted: true,
     });
-    await store.stageEnded(call.callId, 'greeting', { at: at(4), reason: 'goal_met', notes: { evidence: ['said hello'] } });
+    await store.stageEnded(call.callId, 'greeting', {
+      at: at(4),
+      reason: 'goal_met',
+      notes: { evidence: ['said hello'] },
+    });
     await store.stageStarted(call.callId, 'self_intro', at(4));
     await store.recordLatency(call.callId, { turn: 1, firstAudioMs: 640 });
     await store.recordLatency(call.callId, { turn: 2, firstAudioMs: 580 });
@@ -126,7 +156,13 @@ describe.each(engines)('call lifecycle on $name', (engine) => {
         { name: 'self_intro', startedAt: at(4).toISOString(), endedAt: null },
       ],
       transcript: [
-        { role: 'agent', text: 'Hi, thanks for taking the call.', stage: 'greeting', at: at(1).toISOString(), interrupted: false },
+        {
+          role: 'agent',
+          text: 'Hi, thanks for taking the call.',
+          stage: 'greeting',
+          at: at(1).toISOString(),
+          interrupted: false,
+        },
         { role: 'candidate', text: 'Hello!', stage: 'greeting', at: at(3).toISOString(), interrupted: true },
       ],
       latency: [
