@@ -93,7 +93,7 @@ describe.each(engines)('call writer on $name', (engine) => {
       stages: [{ name: 'greeting', endReason: 'budget' }],
     });
     const [delivery] = await database.db.selectFrom('results_outbox').select('payload').execute();
-    expect((delivery?.payload as { transcript: unknown[] }).transcript).toHaveLength(30);
+    expect((delivery?.payload as { transcript?: unknown[] } | undefined)?.transcript).toHaveLength(30);
   });
 
   it('logs back-pressure once per episode and never blocks the caller', async () => {
