@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from './deepgram-fake.js';
 import { type EngineEvent, ListenEngine, type ListenQuerySettings, type SpokenWord } from './deepgram-listen-engine.js';
@@ -161,5 +161,32 @@ describe('deepgram fake over the wire', () => {
 
     expect((await speak('container=none', { text: 'x'.repeat(2001) })).status).toBe(400);
     expect((await speak('container=none', { text: 'Hi' }, '')).status).toBe(401);
+  });
+
+  it('speaks over the socket: Flush sends audio then Flushed; Clear answers Cleared', async () => {
+    fake = await startDeepgramFake();
+    const ws = new WebSocket(`${fake.url.replace('http', 'ws')}/v1/speak?model=aura-2-thalia-en&encoding=mulaw`, {
+      headers: { Authorization: 'Token k' },
+    });
+    const audio: Buffer[] = [];
+    const control: Record<string, unknown>[] = [];
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) audio.push(data as Buffer);
+      else control.push(JSON.parse(String(data)));
+    });
+    await new Promise((resolve) => ws.on('open', resolve));
+    ws.send(JSON.stringify({ type: 'Speak', text: 'Hello ' }));
+    ws.send(JSON.stringify({ type: 'Speak', text: 'there.' }));
+    ws.send(JSON.stringify({ type: 'Flush' }));
+    await vi.waitFor(() => expect(control.map((m) => m.type)).toContain('Flushed'));
+    ws.send(JSON.stringify({ type: 'Speak', text: 'Never flushed.' }));
+    ws.send(JSON.stringify({ type: 'Clear' }));
+    ws.send(JSON.stringify({ type: 'Close' }));
+    await new Promise((resolve) => ws.on('close', resolve));
+
+    expect(control.map((m) => m.type)).toEqual(['Metadata', 'Flushed', 'Cleared']);
+    expect(control.slice(1).map((m) => m.sequence_id)).toEqual([0, 1]);
+    expect(Buffer.concat(audio).equals(expectedTtsAudio('Hello there.'))).toBe(true);
+    expect(fake.speakSockets[0]?.flushedTexts).toEqual(['Hello there.']);
   });
 });

@@ -6,6 +6,7 @@
  *   audio-time axis (bytes received / 8000): the next script from `enqueueScript()` (FIFO), or
  *   else `scriptFor(sessionIndex, query)`, or else silence. Cadence rules: deepgram-listen-engine.ts.
  * - `POST /v1/speak?…` — Aura REST TTS, streamed in chunks; audio from `expectedTtsAudio(text)`.
+ * - `WS /v1/speak?…` — Aura streaming TTS (Speak/Flush/Clear/Close), same audio.
  *
  * Both check `Authorization: Token <key>` (missing → 401; a different key → 401 when `apiKey`
  * is set). Everything is inspectable: `listenSessions`, `speakRequests`.
@@ -17,11 +18,13 @@ import { WebSocketServer } from 'ws';
 import type { ListenEngineOptions, SpokenWord } from './deepgram-listen-engine.js';
 import { ListenSession, type ListenSessionRecord } from './deepgram-listen-session.js';
 import { type SpeakOptions, type SpeakRequestRecord, SpeakService } from './deepgram-speak.js';
+import { type SpeakSocketRecord, SpeakSocketSession } from './deepgram-speak-socket.js';
 
 export type { SpokenWord } from './deepgram-listen-engine.js';
 export type { ListenCloseReason, ListenSessionRecord } from './deepgram-listen-session.js';
 export type { SpeakRequestRecord } from './deepgram-speak.js';
 export { expectedTtsAudio, expectedTtsDurationMs, TTS_MS_PER_CHAR } from './deepgram-speak.js';
+export type { SpeakSocketRecord } from './deepgram-speak-socket.js';
 
 export interface DeepgramFakeOptions extends ListenEngineOptions {
   /** When set, only `Token <apiKey>` is accepted; otherwise any `Token …`/`Bearer …`. */
@@ -49,6 +52,7 @@ export interface DeepgramFake {
   readonly url: string;
   readonly listenSessions: readonly ListenSessionRecord[];
   readonly speakRequests: readonly SpeakRequestRecord[];
+  readonly speakSockets: readonly SpeakSocketRecord[];
   /** Live speak settings; tests may change them between requests. */
   readonly speakOptions: SpeakOptions;
   /** The script for the next listen session (FIFO, before `scriptFor`). */
@@ -75,6 +79,7 @@ export async function startDeepgramFake(options: DeepgramFakeOptions = {}): Prom
 class DeepgramFakeServer implements DeepgramFake {
   url = '';
   readonly listenSessions: ListenSession[] = [];
+  readonly speakSockets: SpeakSocketSession[] = [];
   readonly speakOptions: SpeakOptions;
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -134,6 +139,7 @@ class DeepgramFakeServer implements DeepgramFake {
 
   async close(): Promise<void> {
     for (const session of this.listenSessions) session.shutdown();
+    for (const socket of this.speakSockets) socket.shutdown();
     this.speak.release();
     this.wss.close();
     this.server.closeAllConnections();
@@ -160,10 +166,24 @@ class DeepgramFakeServer implements DeepgramFake {
 
   private onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const url = new URL(req.url ?? '/', this.url);
-    const refusal =
-      url.pathname !== '/v1/listen' ? 404 : !this.authorized(req.headers.authorization) ? 401 : this.refusal;
+    const known = url.pathname === '/v1/listen' || url.pathname === '/v1/speak';
+    const refusal = !known
+      ? 404
+      : !this.authorized(req.headers.authorization)
+        ? 401
+        : url.pathname === '/v1/listen'
+          ? this.refusal
+          : null;
     if (refusal !== null) {
       refuseUpgrade(socket, refusal);
+      return;
+    }
+    if (url.pathname === '/v1/speak') {
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        const session = new SpeakSocketSession(this.speakSockets.length, ws, url, req.headers, this.speakOptions);
+        this.speakSockets.push(session);
+        session.start();
+      });
       return;
     }
     const index = this.listenSessions.length;

@@ -73,3 +73,25 @@ it('finalize() sends Finalize and the heard words come back final', async () => 
   expect(session.controlMessages).toEqual(['Finalize']);
   await stt.stream.close();
 });
+
+it('aborting the open signal closes the stream the same way (CloseStream)', async () => {
+  fake = await startDeepgramFake();
+  const controller = new AbortController();
+  const stt = openStt(fake, { signal: controller.signal });
+  sendAudio(stt.stream, 0, 0.2);
+  const session = await fake.waitForListenSession(0);
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(1600));
+  controller.abort();
+  await vi.waitFor(() => expect(session.closeReason).toBe('close-stream'));
+  expect(stt.errors).toEqual([]);
+});
+
+it('close() while still connecting resolves at once and reports nothing', async () => {
+  fake = await startDeepgramFake();
+  const stt = openStt(fake);
+  stt.stream.sendAudio(Buffer.alloc(160, 0xff));
+  await stt.stream.close();
+  stt.stream.sendAudio(Buffer.alloc(160, 0xff)); // ignored after close
+  expect(stt.errors).toEqual([]);
+  expect(fake.listenSessions.every((s) => s.bytesReceived === 0)).toBe(true);
+});

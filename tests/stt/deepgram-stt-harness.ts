@@ -15,12 +15,17 @@ export interface SttHarness {
 
 export function openStt(
   fake: DeepgramFake,
-  options: Partial<Omit<DeepgramSttOptions, 'clock'>> & { clock?: Clock } = {},
+  options: Partial<Omit<DeepgramSttOptions, 'clock'>> & { clock?: Clock; signal?: AbortSignal } = {},
 ): SttHarness {
+  const { signal, ...sttOptions } = options;
   const events: SttEvent[] = [];
   const errors: Error[] = [];
-  const stt = new DeepgramStt({ apiKey: 'test-key', apiUrl: fake.url, logger: createLogger('silent'), ...options });
-  const stream = stt.open({ onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
+  const stt = new DeepgramStt({ apiKey: 'test-key', apiUrl: fake.url, logger: createLogger('silent'), ...sttOptions });
+  const stream = stt.open({
+    onEvent: (e) => events.push(e),
+    onError: (e) => errors.push(e),
+    ...(signal && { signal }),
+  });
   return {
     stream,
     events,
