@@ -78,8 +78,12 @@ export const defaultCommitParams: Readonly<CommitParams> = Object.freeze({
 
 /** Per-stage overrides on top of `defaultCommitParams`. */
 export const defaultStageCommitParams: Readonly<StageCommitParams> = Object.freeze({
-  /** Answers like "yes, that's me" or "sure, go ahead": answer fast. */
-  greeting: { stableForMs: 500, incompletePenaltyMs: 700, maxWaitMs: 1500, speculateAfterMs: 250 },
+  /**
+   * Answers like "yes, that's me" or "sure, go ahead": answer fast. Below the ~500 ms gap a
+   * fluent speaker can leave between interim updates, so a longer answer may get an early commit,
+   * which the next word resumes long before any reply is audible.
+   */
+  greeting: { stableForMs: 450, incompletePenaltyMs: 700, maxWaitMs: 1500, speculateAfterMs: 250 },
   /** Long answers recalled on the spot, with real thinking pauses: be patient. */
   past_experience: { stableForMs: 650, incompletePenaltyMs: 1200, maxWaitMs: 3000, speculateAfterMs: 350 },
 });
