@@ -44,8 +44,11 @@ export class DeepgramSttStream implements SttStream {
   /** Identifies the current connection; messages from older ones are ignored. */
   private generation = 0;
   private readonly recent: RecentAudio;
+  /** Call audio seconds at the current connection's audio time 0. */
   private offsetS = 0;
+  /** Call audio seconds covered by the finals delivered so far. */
   private settledUntilS = 0;
+  /** settledUntilS when the current connection opened: its results before this are repeats. */
   private axisSettledUntilS = 0;
   private lastUtteranceEndS = Number.NEGATIVE_INFINITY;
   private lastSentAtMs = 0;
