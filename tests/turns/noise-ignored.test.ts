@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { SttEvent } from '../../src/stt/stt-stream.js';
+
+type Transcript = Extract<SttEvent, { type: 'transcript' }>;
+
 import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
 import { lastWordEndMs, partialStream, playScript, speak } from '../../src/turns/scripted-partials.js';
 
-function final(text: string, confidence: number, startS = 5): SttEvent {
+function final(text: string, confidence: number, startS = 5): Transcript {
   const words = text
     .split(' ')
     .map((word, i) => ({ word, startS: startS + i * 0.3, endS: startS + i * 0.3 + 0.2, confidence }));

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { SttEvent } from '../../src/stt/stt-stream.js';
+
+type Transcript = Extract<SttEvent, { type: 'transcript' }>;
+
 import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
 import { lastWordEndMs, partialStream, playScript, speak } from '../../src/turns/scripted-partials.js';
 
-function interim(text: string, endS: number): SttEvent {
+function interim(text: string, endS: number): Transcript {
   const words = text.split(' ').map((word, i) => ({ word, startS: i * 0.3, endS: i * 0.3 + 0.25, confidence: 0.9 }));
   return { type: 'transcript', isFinal: false, speechFinal: false, text, words, startS: 0, durationS: endS };
 }
