@@ -67,6 +67,8 @@ export class Step {
   }
 
   say(text: string, purpose: SayPurpose, options: { interruptible?: boolean; question?: QuestionDefinition } = {}) {
+    // New speech ends a silence streak (it restarts when the speech is over); prompts belong to one.
+    if (purpose !== 'silence_prompt') this.stopSilence();
     const speechId = this.newSpeech(purpose, options.question);
     const interruptible = options.interruptible ?? true;
     this.emit({ type: 'say', speechId, text, purpose, interruptible, stage: this.stageName });
@@ -77,6 +79,7 @@ export class Step {
   requestReply(directive: ReplyDirective, options: { toolsOffered?: boolean } = {}): void {
     const stage = stageAt(this.s);
     const toolsOffered = options.toolsOffered ?? true;
+    this.stopSilence();
     const question =
       directive.kind === 'ask_question' || (directive.kind === 'steer_back' && directive.questionId)
         ? stage.questions.find((q) => q.id === directive.questionId)
