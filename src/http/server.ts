@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { CallRegistry } from '../call/call-registry.js';
 import type { Clock } from '../lib/clock.js';
-import { type CallHandlerFactory, MediaSession } from '../media/media-session.js';
+import { type CallHandlerFactory, MediaSession, type MediaTap } from '../media/media-session.js';
 import { type AppDeps, createApp } from './app.js';
 import { isValidStreamSignature } from './twilio-signature.js';
 
@@ -16,6 +16,8 @@ export interface ServerDeps extends AppDeps {
   createCall: CallHandlerFactory;
   /** Outbound pacing lead, ms (see OutboundPlayer). */
   leadMs?: number;
+  /** A recording tap for each new stream (RECORD_CALLS), or none. */
+  createTap?: () => MediaTap | undefined;
 }
 
 export interface RunningServer {
@@ -49,7 +51,9 @@ export function createServer(deps: ServerDeps): RunningServer {
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const id = `ws-${++connectionSeq}`;
+      const tap = deps.createTap?.();
       new MediaSession({
+        ...(tap ? { tap } : {}),
         socket: ws,
         clock: deps.clock,
         logger: logger.child({ connection: id }),
@@ -83,8 +87,9 @@ export function createServer(deps: ServerDeps): RunningServer {
     }
     for (const client of wss.clients) client.terminate();
     wss.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeAllConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
   }
 
   return { server, registry, shutdown };

@@ -32,6 +32,13 @@ export interface CallHandler {
 
 export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger) => CallHandler;
 
+/** Sees every message of a stream as it crosses the socket (call recording). */
+export interface MediaTap {
+  inbound(text: string, atMs: number): void;
+  outbound(text: string, atMs: number): void;
+  closed(atMs: number): void;
+}
+
 export interface MediaSessionOptions {
   socket: WebSocket;
   clock: Clock;
@@ -44,6 +51,8 @@ export interface MediaSessionOptions {
   onStarted?: (start: StartInfo) => void;
   /** Pacing lead for the outbound player, ms. */
   leadMs?: number;
+  /** Recording hook; sees raw messages both ways, on the session clock. */
+  tap?: MediaTap;
 }
 
 /**
@@ -60,6 +69,7 @@ export class MediaSession {
   private lastMediaArrivedAt: number | undefined;
   private readonly loggedDrops = new Set<string>();
   private ended = false;
+  private endReasonOnClose: StreamEndReason = 'socket-closed';
 
   constructor(options: MediaSessionOptions) {
     this.options = options;
@@ -69,11 +79,10 @@ export class MediaSession {
     options.socket.on('error', (err) => this.logger.warn({ err }, 'media socket error'));
   }
 
-  private endReasonOnClose: StreamEndReason = 'socket-closed';
-
   private handleRaw(data: RawData, isBinary: boolean): void {
     if (isBinary) return this.drop('binary frame');
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
+    this.options.tap?.inbound(text, this.options.clock.now());
     const parsed = parseTwilioMessage(text);
     if (!parsed.ok) return this.drop(parsed.reason);
     const msg = parsed.message;
@@ -108,7 +117,9 @@ export class MediaSession {
     this.logger = this.logger.child({ callSid: start.callSid, streamSid: start.streamSid });
     this.options.onStarted?.(start);
     const send = (message: string) => {
-      if (socket.readyState === socket.OPEN) socket.send(message);
+      if (socket.readyState !== socket.OPEN) return;
+      this.options.tap?.outbound(message, clock.now());
+      socket.send(message);
     };
     const streamSid = start.streamSid;
     this.player = new OutboundPlayer({
@@ -145,6 +156,7 @@ export class MediaSession {
     if (this.ended) return;
     this.ended = true;
     this.player?.close();
+    this.options.tap?.closed(this.options.clock.now());
     this.handler?.onStreamEnded(reason);
     this.options.onClosed?.();
     this.logger.info({ reason }, 'media stream ended');
