@@ -77,20 +77,29 @@ const PHRASES: readonly string[][] = BACKCHANNEL_PHRASES.map(normalizeWords).sor
 /**
  * Splits tokens into backchannel phrases and the rest, matching the longest phrase first at
  * each position ("got it" before "got"). Returns the tokens that are not part of any phrase.
+ * With `openEnded` (an interim still growing), trailing tokens that begin a phrase ("got" of
+ * "got it", "i" of "i see") are left out until the next result shows how the phrase ends.
  */
-export function nonBackchannelWords(tokens: readonly string[]): string[] {
+export function nonBackchannelWords(tokens: readonly string[], openEnded = false): string[] {
   const rest: string[] = [];
   let i = 0;
   while (i < tokens.length) {
     const phrase = PHRASES.find((p) => p.every((token, k) => tokens[i + k] === token));
     if (phrase) {
       i += phrase.length;
+    } else if (openEnded && startsPhrase(tokens.slice(i))) {
+      break;
     } else {
       rest.push(tokens[i]!);
       i += 1;
     }
   }
   return rest;
+}
+
+/** True when `tail` is the beginning, not the whole, of some backchannel phrase. */
+function startsPhrase(tail: readonly string[]): boolean {
+  return PHRASES.some((p) => p.length > tail.length && tail.every((token, k) => p[k] === token));
 }
 
 /** True when `text` has words and every one belongs to a backchannel ("Okay, got it. Mm-hmm."). */

@@ -155,11 +155,12 @@ export class BargeInPolicy {
     }
     if (isFinal) this.segment.applyFinal(result);
     else this.segment.applyInterim(result);
-    this.judge();
+    this.judge(!isFinal);
   }
 
-  private judge(): void {
-    const others = nonBackchannelWords(this.segment.tokens);
+  /** `openEnded`: the latest result is an interim, so its last words may still grow into a phrase. */
+  private judge(openEnded: boolean): void {
+    const others = nonBackchannelWords(this.segment.tokens, openEnded);
     const contentWords = others.filter((w) => !FILLER_WORDS.has(w));
     const startS = this.speechStartS ?? this.segment.firstWordStartS;
     const endS = this.segment.lastWordEndS;
