@@ -105,6 +105,25 @@ export function missingTwilioSettings(settings: Config['twilio']): string[] {
   return missing;
 }
 
+/**
+ * Loggable facts of a Twilio failure. Not the message: Twilio's messages quote the phone number
+ * ("The 'To' number +1… is not a valid phone number"), which must not reach the logs at info.
+ */
+export function twilioFailureFields(err: unknown): { code?: string; twilioStatus?: number; twilioCode?: number } {
+  const cause = err instanceof AppError ? err.cause : err;
+  const read = (key: string): number | undefined => {
+    const value = typeof cause === 'object' && cause !== null ? (cause as Record<string, unknown>)[key] : undefined;
+    return typeof value === 'number' ? value : undefined;
+  };
+  const twilioStatus = read('status');
+  const twilioCode = read('code');
+  return {
+    ...(err instanceof AppError ? { code: err.code } : {}),
+    ...(twilioStatus === undefined ? {} : { twilioStatus }),
+    ...(twilioCode === undefined ? {} : { twilioCode }),
+  };
+}
+
 /** Twilio answers 5xx/429 when a retry may help; network errors carry no status. */
 function twilioError(operation: string, err: unknown): AppError {
   const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : undefined;

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { z } from 'zod';
-import type { TwilioCalls } from '../call/twilio-calls.js';
+import { type TwilioCalls, twilioFailureFields } from '../call/twilio-calls.js';
 import type { Logger } from '../observability/logger.js';
 import {
   type CallRecord,
@@ -161,7 +161,7 @@ export function createRecruiterRouter(deps: RecruiterApiDeps): Router {
       const placed = await twilioCalls.placeCall({ to: parsed.data.to, interviewId: stored.interviewId });
       await store.attachCallSid(stored.callId, placed.callSid, placed.status);
     } catch (err) {
-      logger.error({ callId: stored.callId, err }, 'outbound call placement failed');
+      logger.error({ callId: stored.callId, ...twilioFailureFields(err) }, 'outbound call placement failed');
       await store.finishCall(stored.callId, 'failed', 'twilio calls.create failed', { status: 'failed' });
       res.status(502).json({ ...twilioFailedBody(), call: await store.getRecord(stored.callId) });
       return;

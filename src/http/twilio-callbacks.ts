@@ -1,5 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
-import { DEFAULT_VOICEMAIL_TEXT, type TwilioCalls } from '../call/twilio-calls.js';
+import { DEFAULT_VOICEMAIL_TEXT, type TwilioCalls, twilioFailureFields } from '../call/twilio-calls.js';
 import type { Logger } from '../observability/logger.js';
 import { type CallStatus, type CallStore, type StatusDetails, TWILIO_CALL_STATUSES } from '../store/call-store.js';
 import { requireTwilioSignature } from './twilio-signature.js';
@@ -117,7 +117,7 @@ export function createTwilioCallbackRouter(deps: TwilioCallbackDeps): Router {
     res.status(204).end();
     if (isNew) {
       machineHook(callSid, callId).catch((err: unknown) =>
-        logger.error({ callId, err }, 'leaving the voicemail failed'),
+        logger.error({ callId, ...twilioFailureFields(err) }, 'leaving the voicemail failed'),
       );
     }
   });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, sql } from 'kysely';
 import type { Clock } from '../lib/clock.js';
+import { beginCallIn, CallSidTaken, DEFAULT_DEFINITION } from './call-begin.js';
 import { eraseCallData, listCallPage, purgeCallsBefore } from './call-housekeeping.js';
-import { type CallRecord, findCallRow, readCallRecord, toInterview } from './call-record.js';
-import { isFinalStatus, outcomeForStatus, statusesBefore } from './call-status.js';
+import { type CallRecord, readCallRecord } from './call-record.js';
+import { outcomeForStatus } from './call-status.js';
 import type {
   BeginCallInput,
   CallOutcome,
@@ -19,7 +20,8 @@ import type {
   StatusDetails,
   TranscriptLineInput,
 } from './call-store.js';
-import type { Database, InterviewRow } from './schema.js';
+import { advanceStatus, finishCallIn, insertEvent } from './call-transitions.js';
+import type { Database } from './schema.js';
 
 export interface PostgresCallStoreOptions {
   db: Kysely<Database>;
@@ -31,14 +33,6 @@ export interface PostgresCallStoreOptions {
   /** Queue a results-webhook delivery when a call finishes; default true. */
   resultsOutbox?: boolean;
 }
-
-/** Outcomes that mean the interview ran to its end: such an interview is no longer pending. */
-const DONE_OUTCOMES: CallOutcome[] = ['completed', 'candidate_ended'];
-const DEFAULT_DEFINITION = 'default';
-/** Event written when the voice webhook first starts a call; a retried webhook finds it. */
-const BEGUN_EVENT = 'call_begun';
-
-type Tx = Kysely<Database>;
 
 /** The CallStore on PostgreSQL (a server through `pg`, or embedded PGlite): same SQL for both. */
 export class PostgresCallStore implements CallStore {
@@ -118,53 +112,15 @@ export class PostgresCallStore implements CallStore {
   }
 
   async beginCall(input: BeginCallInput): Promise<CallStart> {
-    return this.db
-      .transaction()
-      .execute(async (trx) => {
-        const existing = await this.startedCall(trx, input);
-        if (existing) return existing;
-        const interview = await this.interviewFor(trx, input);
-        const now = this.now();
-        const callId = randomUUID();
-        const inserted = await trx
-          .insertInto('calls')
-          .values({
-            id: callId,
-            call_sid: input.callSid,
-            interview_id: interview.id,
-            direction: input.direction,
-            status: 'in-progress',
-            stage: null,
-            outcome: null,
-            outcome_reason: null,
-            answered_by: null,
-            from_number: input.from,
-            to_number: input.to,
-            created_at: now,
-            updated_at: now,
-            ended_at: null,
-            erased_at: null,
-          })
-          .onConflict((oc) => oc.column('call_sid').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (!inserted) {
-          // A concurrent retry of the same webhook won: undo our interview, return theirs.
-          throw new RetryBegin();
-        }
-        await this.insertEvent(trx, callId, BEGUN_EVENT, { direction: input.direction }, now);
-        return {
-          callId,
-          callSid: input.callSid,
-          direction: input.direction,
-          resumed: false,
-          interview: toInterview(interview),
-        };
-      })
-      .catch(async (err: unknown) => {
-        if (!(err instanceof RetryBegin)) throw err;
-        return this.beginCall(input);
-      });
+    try {
+      return await this.db
+        .transaction()
+        .execute((trx) => beginCallIn(trx, input, { now: this.now(), defaultRole: this.options.defaultRole }));
+    } catch (err) {
+      // A concurrent retry of the same webhook won the CallSid: ours rolled back, resume theirs.
+      if (err instanceof CallSidTaken) return this.beginCall(input);
+      throw err;
+    }
   }
 
   async recordStatus(
@@ -176,10 +132,12 @@ export class PostgresCallStore implements CallStore {
       const call = await trx.selectFrom('calls').select('id').where('call_sid', '=', callSid).executeTakeFirst();
       if (!call) return null;
       const at = details.at ?? this.now();
-      const applied = await this.advanceStatus(trx, call.id, status, at);
-      await this.insertEvent(trx, call.id, 'status', { status, applied, ...details, at: at.toISOString() }, at);
+      const applied = await advanceStatus(trx, call.id, status, at);
+      await insertEvent(trx, call.id, 'status', { status, applied, ...details, at: at.toISOString() }, at);
       const outcome = outcomeForStatus(status);
-      if (applied && outcome) await this.finishIn(trx, call.id, outcome, `twilio status ${status}`, at);
+      if (applied && outcome) {
+        await finishCallIn(trx, call.id, { outcome, reason: `twilio status ${status}`, at }, this.finishOptions());
+      }
       return { callId: call.id, applied };
     });
   }
@@ -249,7 +207,7 @@ export class PostgresCallStore implements CallStore {
   }
 
   async recordEvent(callId: string, type: string, data?: unknown, at?: Date): Promise<void> {
-    await this.insertEvent(this.db, callId, type, data, at ?? this.now());
+    await insertEvent(this.db, callId, type, data, at ?? this.now());
   }
 
   async finishCall(
@@ -260,8 +218,8 @@ export class PostgresCallStore implements CallStore {
   ): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const at = options.at ?? this.now();
-      if (options.status) await this.advanceStatus(trx, callId, options.status, at);
-      return this.finishIn(trx, callId, outcome, reason, at);
+      if (options.status) await advanceStatus(trx, callId, options.status, at);
+      return finishCallIn(trx, callId, { outcome, reason, at }, this.finishOptions());
     });
   }
 
@@ -287,159 +245,11 @@ export class PostgresCallStore implements CallStore {
     return this.options.recordingsDir === undefined ? {} : { recordingsDir: this.options.recordingsDir };
   }
 
+  private finishOptions(): { resultsOutbox: boolean } {
+    return { resultsOutbox: this.options.resultsOutbox ?? true };
+  }
+
   private now(): Date {
     return new Date(this.clock.wallNow());
   }
-
-  /** The call this CallSid already began, or the outbound call we placed for this interview. */
-  private async startedCall(trx: Tx, input: BeginCallInput): Promise<CallStart | null> {
-    let call = await findCallRow(trx, input.callSid);
-    if (!call && input.interviewId !== undefined) {
-      // Twilio can request the voice URL before our calls.create response stored the CallSid.
-      const placed = await trx
-        .updateTable('calls')
-        .set({ call_sid: input.callSid, updated_at: this.now() })
-        .where('interview_id', '=', input.interviewId)
-        .where('direction', '=', 'outbound')
-        .where('call_sid', 'is', null)
-        .where('outcome', 'is', null)
-        .returning('id')
-        .executeTakeFirst();
-      if (placed) call = await findCallRow(trx, placed.id);
-    }
-    if (!call) return null;
-    const now = this.now();
-    await this.advanceStatus(trx, call.id, 'in-progress', now);
-    const begun = await trx
-      .selectFrom('call_events')
-      .select('id')
-      .where('call_id', '=', call.id)
-      .where('type', '=', BEGUN_EVENT)
-      .executeTakeFirst();
-    if (!begun) await this.insertEvent(trx, call.id, BEGUN_EVENT, { direction: call.direction }, now);
-    const interview = await trx
-      .selectFrom('interviews')
-      .selectAll()
-      .where('id', '=', call.interview_id)
-      .executeTakeFirstOrThrow();
-    return {
-      callId: call.id,
-      callSid: input.callSid,
-      direction: call.direction,
-      resumed: begun !== undefined,
-      interview: toInterview(interview),
-    };
-  }
-
-  private async interviewFor(trx: Tx, input: BeginCallInput): Promise<InterviewRow> {
-    if (input.interviewId !== undefined) {
-      const named = await trx
-        .selectFrom('interviews')
-        .selectAll()
-        .where('id', '=', input.interviewId)
-        .executeTakeFirst();
-      if (named) return named;
-    }
-    const candidatePhone = input.direction === 'inbound' ? input.from : input.to;
-    if (input.direction === 'inbound') {
-      // A recruiter's interview for this number not yet done, e.g. the candidate calling back
-      // after a voicemail.
-      const pending = await trx
-        .selectFrom('interviews as i')
-        .selectAll('i')
-        .where('i.phone', '=', candidatePhone)
-        .where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom('calls').select('id').whereRef('interview_id', '=', 'i.id').where('direction', '=', 'outbound'),
-          ),
-        )
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('calls')
-                .select('id')
-                .whereRef('interview_id', '=', 'i.id')
-                .where('outcome', 'in', DONE_OUTCOMES),
-            ),
-          ),
-        )
-        .orderBy('i.created_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      if (pending) return pending;
-    }
-    return trx
-      .insertInto('interviews')
-      .values({
-        id: randomUUID(),
-        phone: candidatePhone,
-        role: this.options.defaultRole,
-        job_description: null,
-        candidate_name: null,
-        definition_id: DEFAULT_DEFINITION,
-        context: null,
-        idempotency_key: null,
-        request_hash: null,
-        created_at: this.now(),
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-  }
-
-  /** Moves the status forward only (see call-status.ts); true when it changed. */
-  private async advanceStatus(trx: Tx, callId: string, status: CallStatus, at: Date): Promise<boolean> {
-    const replaceable = statusesBefore(status);
-    if (replaceable.length === 0) return false; // 'queued' is where every call starts
-    const result = await trx
-      .updateTable('calls')
-      .set({
-        status,
-        updated_at: at,
-        ...(isFinalStatus(status) ? { ended_at: sql<Date>`coalesce(ended_at, ${at})` } : {}),
-      })
-      .where('id', '=', callId)
-      .where('status', 'in', replaceable)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
-  }
-
-  private async finishIn(
-    trx: Tx,
-    callId: string,
-    outcome: CallOutcome,
-    reason: string | null,
-    at: Date,
-  ): Promise<boolean> {
-    const result = await trx
-      .updateTable('calls')
-      .set({
-        outcome,
-        outcome_reason: reason,
-        updated_at: at,
-        ended_at: sql<Date>`coalesce(ended_at, ${at})`,
-        stage: sql<string | null>`case when stage is null then null else 'ended' end`,
-      })
-      .where('id', '=', callId)
-      .where('outcome', 'is', null)
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) return false;
-    if (this.options.resultsOutbox ?? true) {
-      const record = await readCallRecord(trx, callId);
-      await trx
-        .insertInto('results_outbox')
-        .values({ call_id: callId, payload: JSON.stringify(record), next_attempt_at: at, created_at: at })
-        .execute();
-    }
-    return true;
-  }
-
-  private async insertEvent(db: Tx, callId: string, type: string, data: unknown, at: Date): Promise<void> {
-    await db
-      .insertInto('call_events')
-      .values({ call_id: callId, type, data: data === undefined ? null : JSON.stringify(data), at })
-      .execute();
-  }
 }
-
-/** Thrown inside beginCall's transaction to roll it back when a concurrent duplicate won. */
-class RetryBegin extends Error {}
