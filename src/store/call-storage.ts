@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../observability/logger.js';
 import { openDatabase } from './database.js';
 import { PostgresCallStore } from './postgres-call-store.js';
 import { PostgresResultsOutbox } from './postgres-results-outbox.js';
@@ -21,9 +22,10 @@ export interface CallStorage {
 export async function openCallStorage(
   config: Pick<Config, 'databaseUrl' | 'dataDir' | 'defaultRole' | 'results'>,
   clock: Clock,
+  logger: Logger,
 ): Promise<CallStorage> {
   const db = await openDatabase(
-    config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl },
+    config.databaseUrl === undefined ? { dataDir: config.dataDir } : { databaseUrl: config.databaseUrl, logger },
   );
   const calls = new PostgresCallStore({
     db,

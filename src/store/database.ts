@@ -3,6 +3,8 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { AppError, ErrorCodes } from '../lib/errors.js';
+import type { Logger } from '../observability/logger.js';
 import { migrateToLatest } from './migrations.js';
 import { PGlitePool } from './pglite-pool.js';
 import type { Database } from './schema.js';
@@ -16,6 +18,8 @@ export interface DatabaseOptions {
   schema?: string;
   /** Size of the `pg` Pool, connections; default 10. */
   poolSize?: number;
+  /** Where a dropped idle `pg` connection is reported (pg's Pool would otherwise crash the process). */
+  logger?: Logger;
 }
 
 /**
@@ -36,12 +40,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Kysely<Dat
 async function createPool(options: DatabaseOptions): Promise<PGlitePool | pg.Pool> {
   if (options.databaseUrl !== undefined) {
     const schema = options.schema;
-    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`);
-    return new pg.Pool({
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+      throw new AppError(ErrorCodes.STORE_FAILED, `schema name "${schema}" must be a plain lower-case identifier`);
+    }
+    const pool = new pg.Pool({
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       ...(schema === undefined ? {} : { options: `-c search_path=${schema}` }),
     });
+    // An idle client losing its server (restart, failover) emits 'error' on the pool; the pool
+    // replaces it on the next checkout, so report it rather than let it end the process.
+    pool.on('error', (err) => options.logger?.error({ err }, 'idle database connection lost'));
+    return pool;
   }
   if (options.dataDir === undefined) return new PGlitePool(await PGlite.create());
   const dir = path.join(options.dataDir, 'pg');
