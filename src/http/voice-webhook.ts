@@ -12,7 +12,7 @@ export interface CallIntake {
     from: string;
     to: string;
     interviewId?: string;
-  }): Promise<{ callId: string; interviewId: string }>;
+  }): Promise<{ callId: string; interview: { id: string } }>;
 }
 
 export interface VoiceWebhookDeps {
@@ -44,7 +44,7 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
     }
     const direction = body.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
     const interviewId = typeof req.query.interviewId === 'string' ? req.query.interviewId : undefined;
-    const { callId, interviewId: resolvedInterview } = await deps.intake.beginCall({
+    const { callId, interview } = await deps.intake.beginCall({
       callSid,
       direction,
       from: body.From ?? '',
@@ -54,6 +54,6 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
     deps.logger.info({ callSid, callId, direction, from: body.From }, 'voice webhook answered');
     res
       .type('text/xml')
-      .send(streamTwiml(streamUrlFor(deps.publicUrl), { callId, callSid, interviewId: resolvedInterview }));
+      .send(streamTwiml(streamUrlFor(deps.publicUrl), { callId, callSid, interviewId: interview.id }));
   };
 }

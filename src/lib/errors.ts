@@ -16,6 +16,7 @@ export const ErrorCodes = {
   TWILIO_NOT_CONFIGURED: 'TWILIO_NOT_CONFIGURED',
   REPLAY_DIVERGED: 'REPLAY_DIVERGED',
   FIXTURE_INVALID: 'FIXTURE_INVALID',
+  RECORDING_FAILED: 'RECORDING_FAILED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

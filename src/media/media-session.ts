@@ -30,7 +30,7 @@ export interface CallHandler {
   onStreamEnded(reason: StreamEndReason): void;
 }
 
-export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger) => CallHandler;
+export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger, tap?: MediaTap) => CallHandler;
 
 /** Sees every message of a stream as it crosses the socket (call recording). */
 export interface MediaTap {
@@ -141,7 +141,7 @@ export class MediaSession {
         socket.close(1000, 'call ended');
       },
     };
-    this.handler = this.options.createCall(start, sink, this.logger);
+    this.handler = this.options.createCall(start, sink, this.logger, this.options.tap);
     this.logger.info({ customParameters: Object.keys(start.customParameters) }, 'media stream started');
   }
 

@@ -4,7 +4,7 @@ import { postSignedWebhook } from '../fakes/twilio-phone.js';
 import {
   AUTH_TOKEN,
   type EdgeServer,
-  memoryIntake,
+  memoryStore,
   recordingCallFactory,
   startEdgeServer,
 } from '../support/edge-harness.js';
@@ -24,8 +24,9 @@ describe('POST /twilio/voice', () => {
   afterEach(() => server?.close());
 
   it('answers a signed webhook with a bidirectional stream on PUBLIC_URL and identifying parameters', async () => {
-    const intake = memoryIntake();
-    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory, intake });
+    const clock = new ManualClock();
+    const { store, close } = await memoryStore(clock);
+    server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
     const answer = await postSignedWebhook({
       localBaseUrl: server.baseUrl,
       publicUrl: server.publicUrl,
@@ -36,31 +37,43 @@ describe('POST /twilio/voice', () => {
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('<Connect><Stream url="wss://voice.example.com/twilio/media">');
     expect(answer.streamUrl).toBe('wss://voice.example.com/twilio/media');
-    expect(answer.parameters).toEqual({ callId: 'call-1', callSid: inboundCall.CallSid, interviewId: 'default' });
     // Nothing after </Connect> that would keep the call up once the service closes the socket.
     expect(answer.body.trim().endsWith('</Connect></Response>')).toBe(true);
-    expect(intake.calls).toEqual([{ callSid: inboundCall.CallSid, from: inboundCall.From }]);
+    const record = await store.getRecord(inboundCall.CallSid);
+    expect(answer.parameters).toEqual({
+      callId: record?.id,
+      callSid: inboundCall.CallSid,
+      interviewId: record?.interview.id,
+    });
+    expect(record?.direction).toBe('inbound');
+    await close();
   });
 
   it('signs over PUBLIC_URL including the query string (outbound calls carry the interview id)', async () => {
-    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
+    const clock = new ManualClock();
+    const { store, close } = await memoryStore(clock);
+    const created = await store.createOutboundInterview({ to: '+14155550123', from: '+14155550100' });
+    server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
     const answer = await postSignedWebhook({
       localBaseUrl: server.baseUrl,
       publicUrl: server.publicUrl,
-      path: '/twilio/voice?interviewId=iv-42',
+      path: `/twilio/voice?interviewId=${created.interviewId}`,
       authToken: AUTH_TOKEN,
       params: { ...inboundCall, Direction: 'outbound-api', CallStatus: 'in-progress' },
     });
     expect(answer.status).toBe(200);
-    expect(answer.parameters.interviewId).toBe('iv-42');
+    expect(answer.parameters.interviewId).toBe(created.interviewId);
+    expect(answer.parameters.callId).toBe(created.callId);
+    await close();
   });
 
   it.each([
     ['a wrong signature', 'bm90LXRoZS1yaWdodC1zaWduYXR1cmU='],
     ['no signature', null],
   ])('refuses %s with 403 and no TwiML', async (_label, signature) => {
-    const intake = memoryIntake();
-    server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory, intake });
+    const clock = new ManualClock();
+    const { store, close } = await memoryStore(clock);
+    server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
     const answer = await postSignedWebhook({
       localBaseUrl: server.baseUrl,
       publicUrl: server.publicUrl,
@@ -71,7 +84,8 @@ describe('POST /twilio/voice', () => {
     });
     expect(answer.status).toBe(403);
     expect(answer.body).not.toContain('<Response>');
-    expect(intake.calls).toHaveLength(0);
+    expect(await store.getRecord(inboundCall.CallSid)).toBeNull();
+    await close();
   });
 
   it('refuses a signature made for another URL (a proxy must not change what is checked)', async () => {

@@ -8,10 +8,12 @@ import { Writable } from 'node:stream';
 import { CallRegistry } from '../../src/call/call-registry.js';
 import { createServer, type RunningServer } from '../../src/http/server.js';
 import type { CallIntake } from '../../src/http/voice-webhook.js';
-import type { Clock } from '../../src/lib/clock.js';
+import { type Clock, systemClock } from '../../src/lib/clock.js';
 import type { CallHandler, CallHandlerFactory, MediaSink } from '../../src/media/media-session.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
+import { openDatabase } from '../../src/store/database.js';
+import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 
@@ -24,16 +26,18 @@ export class LogCapture extends Writable {
   }
 }
 
-/** A call intake that numbers calls in memory (the edge does not need the database). */
-export function memoryIntake(): CallIntake & { calls: { callSid: string; from: string }[] } {
-  const calls: { callSid: string; from: string }[] = [];
-  return {
-    calls,
-    async beginCall(input) {
-      calls.push({ callSid: input.callSid, from: input.from });
-      return { callId: `call-${calls.length}`, interviewId: input.interviewId ?? 'default' };
-    },
-  };
+let shared: Promise<PostgresCallStore> | undefined;
+
+/** One in-memory store per test file (PGlite takes a second or two to start). */
+function sharedStore(): Promise<PostgresCallStore> {
+  shared ??= memoryStore(systemClock).then((s) => s.store);
+  return shared;
+}
+
+/** The real call store on an in-memory PGlite, as the voice webhook's intake. */
+export async function memoryStore(clock: Clock): Promise<{ store: PostgresCallStore; close: () => Promise<void> }> {
+  const db = await openDatabase({});
+  return { store: new PostgresCallStore({ db, clock, defaultRole: 'Software Engineer' }), close: () => db.destroy() };
 }
 
 export interface EdgeServer {
@@ -60,13 +64,14 @@ export async function startEdgeServer(options: {
   const metrics = createMetrics();
   const registry = new CallRegistry(options.maxCalls ?? 10);
   const publicUrl = options.publicUrl ?? 'https://voice.example.com';
+  const intake = options.intake ?? (await sharedStore());
   const running = createServer({
     publicUrl,
     twilioAuthToken: AUTH_TOKEN,
     logger,
     metrics,
     registry,
-    intake: options.intake ?? memoryIntake(),
+    intake,
     clock: options.clock,
     createCall: options.createCall,
   });

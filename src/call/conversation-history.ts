@@ -1,0 +1,70 @@
+import type { ChatMessage, ToolCall } from '../llm/reply-stream.js';
+
+/** Appended to an agent line the caller cut off, so the model knows it was not all heard. */
+export const INTERRUPTED_MARKER = ' [interrupted]';
+
+type AgentMessage = Extract<ChatMessage, { role: 'assistant' }>;
+
+/**
+ * The conversation as the LLM sees it: candidate lines, and of the agent's lines only what the
+ * caller heard. An agent line enters when its text is known (a fixed line at once, a reply when
+ * it finishes generating, with its tool calls ahead of their results) and is rewritten to the
+ * heard text when it finishes playing; a line nobody heard and that called no tool is dropped.
+ */
+export class ConversationHistory {
+  private messages: ChatMessage[] = [];
+  private readonly agentEntries = new Map<string, AgentMessage>();
+
+  addCandidate(text: string): void {
+    this.messages.push({ role: 'user', content: text });
+  }
+
+  /** Removes the last candidate line (the caller resumed: it will come back merged). */
+  retractLastCandidate(): void {
+    for (let i = this.messages.length - 1; i >= 0; i--) {
+      if (this.messages[i]?.role === 'user') {
+        this.messages.splice(i, 1);
+        return;
+      }
+    }
+  }
+
+  /** An agent line's text is known (not yet heard). */
+  agentPlanned(speechId: string, text: string, toolCalls: ToolCall[] = []): void {
+    const entry: AgentMessage = toolCalls.length
+      ? { role: 'assistant', content: text, toolCalls }
+      : { role: 'assistant', content: text };
+    this.agentEntries.set(speechId, entry);
+    this.messages.push(entry);
+  }
+
+  addToolResult(toolCallId: string, content: string): void {
+    this.messages.push({ role: 'tool', toolCallId, content });
+  }
+
+  /** What the caller heard of an agent line. */
+  agentSaid(speechId: string, heardText: string, interrupted: boolean): void {
+    const content = interrupted && heardText ? `${heardText}${INTERRUPTED_MARKER}` : heardText;
+    const entry = this.agentEntries.get(speechId);
+    this.agentEntries.delete(speechId);
+    if (!entry) {
+      if (content) this.messages.push({ role: 'assistant', content });
+      return;
+    }
+    const index = this.messages.indexOf(entry);
+    if (index < 0) return;
+    if (!content && !entry.toolCalls?.length) this.messages.splice(index, 1);
+    else this.messages[index] = { ...entry, content };
+  }
+
+  /** The messages for a request: the stage's system prompt, the history, and a pending candidate line. */
+  forRequest(systemPrompt: string, pendingCandidate?: string): ChatMessage[] {
+    const out: ChatMessage[] = [{ role: 'system', content: systemPrompt }, ...this.messages];
+    if (pendingCandidate !== undefined) out.push({ role: 'user', content: pendingCandidate });
+    return out;
+  }
+
+  get length(): number {
+    return this.messages.length;
+  }
+}
