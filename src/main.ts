@@ -1,0 +1,69 @@
+/**
+ * Composition root: read the configuration, start the service, handle signals. Nothing else.
+ */
+import { type Config, loadConfig } from './config.js';
+import { isAppError } from './lib/errors.js';
+import { createLogger } from './observability/logger.js';
+import { startService } from './service.js';
+
+function readConfig(): Readonly<Config> {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (isAppError(err, 'CONFIG_INVALID')) {
+      process.stderr.write(`configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = readConfig();
+  const logger = createLogger(config.logLevel);
+  const missing = [
+    ['TWILIO_AUTH_TOKEN', config.twilio.authToken],
+    ['DEEPGRAM_API_KEY', config.deepgram.apiKey],
+    ['OPENAI_API_KEY', config.openai.apiKey],
+  ]
+    .filter(([, value]) => value === undefined)
+    .map(([name]) => name);
+  const service = await startService({ config, logger });
+  logger.info(
+    {
+      port: config.port,
+      voiceWebhook: `${config.publicUrl}/twilio/voice`,
+      statusCallback: `${config.publicUrl}/twilio/status`,
+      database: config.databaseUrl ? 'postgresql' : `embedded (${config.dataDir}/pg)`,
+      maxCalls: config.maxCalls,
+    },
+    'listening: point your Twilio number’s voice webhook (HTTP POST) at voiceWebhook',
+  );
+  if (missing.length > 0) {
+    logger.warn({ missing }, 'not set: real calls need these (webhooks are refused without TWILIO_AUTH_TOKEN)');
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal, calls: service.registry.size }, 'shutting down: no new calls');
+    service.close(config.drainTimeoutMs).then(
+      () => {
+        logger.info('shut down cleanly');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`start-up failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
