@@ -5,7 +5,10 @@
  * - `WS /v1/listen?…` — live STT. Each session plays a *script* of caller words on its own
  *   audio-time axis (bytes received / 8000): the next script from `enqueueScript()` (FIFO), or
  *   else `scriptFor(sessionIndex, query)`, or else silence. Cadence rules: deepgram-listen-engine.ts.
- * - `POST /v1/speak?…` — Aura REST TTS, streamed in chunks; audio from `expectedTtsAudio(text)`.
+ *   Replay mode: a session given recorded events (`enqueueReplay()` or `replayFor`) sends them
+ *   back at their recorded audio times instead (deepgram-listen-replay.ts).
+ * - `POST /v1/speak?…` — Aura REST TTS, streamed in chunks; audio from `speakAudioFor(text)` (replay)
+ *   or else `expectedTtsAudio(text)`.
  * - `WS /v1/speak?…` — Aura streaming TTS (Speak/Flush/Clear/Close), same audio.
  *
  * Both check `Authorization: Token <key>` (missing → 401; a different key → 401 when `apiKey`
@@ -16,11 +19,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { ListenEngineOptions, SpokenWord } from './deepgram-listen-engine.js';
+import type { RecordedListenEvent } from './deepgram-listen-replay.js';
 import { ListenSession, type ListenSessionRecord } from './deepgram-listen-session.js';
 import { type SpeakOptions, type SpeakRequestRecord, SpeakService } from './deepgram-speak.js';
 import { type SpeakSocketRecord, SpeakSocketSession } from './deepgram-speak-socket.js';
 
 export type { SpokenWord } from './deepgram-listen-engine.js';
+export type { RecordedListenEvent } from './deepgram-listen-replay.js';
+export { toListenWireMessage } from './deepgram-listen-replay.js';
 export type { ListenCloseReason, ListenSessionRecord } from './deepgram-listen-session.js';
 export type { SpeakRequestRecord } from './deepgram-speak.js';
 export { expectedTtsAudio, expectedTtsDurationMs, TTS_MS_PER_CHAR } from './deepgram-speak.js';
@@ -31,6 +37,8 @@ export interface DeepgramFakeOptions extends ListenEngineOptions {
   apiKey?: string;
   /** Script for a session when the FIFO is empty. Default: silence (no words). */
   scriptFor?: (sessionIndex: number, query: URLSearchParams) => SpokenWord[];
+  /** Replay: recorded events for a session when the FIFO is empty (undefined: use `scriptFor`). Default none. */
+  replayFor?: (sessionIndex: number, query: URLSearchParams) => readonly RecordedListenEvent[] | undefined;
   /** Listen: delay from the audio that triggers a message to its delivery, ms. Default 0. */
   transcriptLatencyMs?: number;
   /** Listen: close with 1011 after this long without audio or KeepAlive, ms. Default 10000. */
@@ -45,6 +53,8 @@ export interface DeepgramFakeOptions extends ListenEngineOptions {
   speakRealtimeFactor?: number;
   /** Speak: each response stalls after this many bytes until `releaseSpeak()`. Default never. */
   speakStallAfterBytes?: number;
+  /** Speak (REST and socket): the audio for a text, e.g. recorded; undefined: the fake's tone. Default the tone. */
+  speakAudioFor?: (text: string) => Buffer | undefined;
 }
 
 export interface DeepgramFake {
@@ -57,6 +67,8 @@ export interface DeepgramFake {
   readonly speakOptions: SpeakOptions;
   /** The script for the next listen session (FIFO, before `scriptFor`). */
   enqueueScript(words: SpokenWord[]): void;
+  /** Recorded events for the next listen session (same FIFO as scripts). */
+  enqueueReplay(events: readonly RecordedListenEvent[]): void;
   /** Resolves with session `index` once it has connected. */
   waitForListenSession(index: number): Promise<ListenSessionRecord>;
   /** Drops a listen session abruptly (no close frame); default the newest open one. */
@@ -84,7 +96,7 @@ class DeepgramFakeServer implements DeepgramFake {
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly speak: SpeakService;
-  private readonly scripts: SpokenWord[][] = [];
+  private readonly scripts: ({ words: SpokenWord[] } | { replay: readonly RecordedListenEvent[] })[] = [];
   private refusal: number | null = null;
   private sessionWaiters: { index: number; resolve: (s: ListenSessionRecord) => void }[] = [];
 
@@ -94,6 +106,7 @@ class DeepgramFakeServer implements DeepgramFake {
       chunkBytes: options.speakChunkBytes ?? 1600,
       realtimeFactor: options.speakRealtimeFactor ?? 8,
       stallAfterBytes: options.speakStallAfterBytes,
+      ...(options.speakAudioFor ? { audioFor: options.speakAudioFor } : {}),
     };
     this.speak = new SpeakService(this.speakOptions, (header) => this.authorized(header));
     this.server = createServer((req, res) => this.onRequest(req, res));
@@ -111,7 +124,11 @@ class DeepgramFakeServer implements DeepgramFake {
   }
 
   enqueueScript(words: SpokenWord[]): void {
-    this.scripts.push(words);
+    this.scripts.push({ words });
+  }
+
+  enqueueReplay(events: readonly RecordedListenEvent[]): void {
+    this.scripts.push({ replay: events });
   }
 
   waitForListenSession(index: number): Promise<ListenSessionRecord> {
@@ -187,13 +204,23 @@ class DeepgramFakeServer implements DeepgramFake {
       return;
     }
     const index = this.listenSessions.length;
-    const script = this.scripts.shift() ?? this.options.scriptFor?.(index, url.searchParams) ?? [];
+    const queued = this.scripts.shift();
+    let script: SpokenWord[] = [];
+    let replay: readonly RecordedListenEvent[] | undefined;
+    if (queued) {
+      if ('replay' in queued) replay = queued.replay;
+      else script = queued.words;
+    } else {
+      replay = this.options.replayFor?.(index, url.searchParams);
+      if (!replay) script = this.options.scriptFor?.(index, url.searchParams) ?? [];
+    }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const session = new ListenSession(index, ws, url, req.headers, script, {
         ...pickEngineOptions(this.options),
         ...(this.options.transcriptLatencyMs !== undefined && { latencyMs: this.options.transcriptLatencyMs }),
         ...(this.options.idleTimeoutMs !== undefined && { idleTimeoutMs: this.options.idleTimeoutMs }),
         ...(this.options.keepAudio !== undefined && { keepAudio: this.options.keepAudio }),
+        ...(replay && { replay }),
       });
       this.listenSessions[index] = session;
       session.start();

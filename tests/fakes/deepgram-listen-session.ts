@@ -3,11 +3,13 @@
  * ListenEngine, sends what it decides as Deepgram wire messages (after a configurable
  * transport latency), and handles the client control messages KeepAlive, Finalize and
  * CloseStream. Closes with 1011 after `idleTimeoutMs` without audio or KeepAlive, as the
- * real service does after 10 s (NET-0001).
+ * real service does after 10 s (NET-0001). In replay mode it sends recorded events instead of
+ * the script's (deepgram-listen-replay.ts).
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
+import type { SttEvent } from '../../src/stt/stt-stream.js';
 import {
   type EngineEvent,
   ListenEngine,
@@ -15,6 +17,7 @@ import {
   parseListenQuery,
   type SpokenWord,
 } from './deepgram-listen-engine.js';
+import { ListenReplay, type RecordedListenEvent, toListenWireMessage } from './deepgram-listen-replay.js';
 
 const BYTES_PER_SECOND = 8000;
 
@@ -25,6 +28,11 @@ export interface ListenSessionOptions extends ListenEngineOptions {
   idleTimeoutMs?: number;
   /** Keep every audio byte received (for tests comparing bytes). Default false. */
   keepAudio?: boolean;
+  /**
+   * Replay mode: send these recorded events at their audio times instead of playing the script
+   * (Finalize then adds nothing: the recording already holds what it produced). Default none.
+   */
+  replay?: readonly RecordedListenEvent[];
 }
 
 export type ListenCloseReason = 'client' | 'close-stream' | 'idle-timeout' | 'dropped' | 'server-shutdown';
@@ -45,12 +53,18 @@ export interface ListenSessionRecord {
   readonly controlMessages: readonly string[];
   /** Every JSON message sent to the client, in order. */
   readonly sent: readonly Record<string, unknown>[];
+  /** Audio seconds received when each `sent` message went out (same order). */
+  readonly sentAtS: readonly number[];
+  /** Replay mode: recorded events not sent yet (0 when not replaying). */
+  readonly replayPending: number;
   /** Audio received, when the fake keeps audio. */
   readonly audio: Buffer;
   readonly closed: boolean;
   readonly closeReason: ListenCloseReason | undefined;
   /** Kill the TCP connection without a close frame (the client sees 1006). */
   drop(): void;
+  /** The caller says these words (on this session's audio axis, not yet reached). */
+  say(words: readonly SpokenWord[]): void;
 }
 
 export class ListenSession implements ListenSessionRecord {
@@ -60,9 +74,11 @@ export class ListenSession implements ListenSessionRecord {
   keepAlives = 0;
   readonly controlMessages: string[] = [];
   readonly sent: Record<string, unknown>[] = [];
+  readonly sentAtS: number[] = [];
   closed = false;
   closeReason: ListenCloseReason | undefined;
   private readonly engine: ListenEngine;
+  private readonly replay: ListenReplay | undefined;
   private readonly audioChunks: Buffer[] = [];
   private idleTimer: NodeJS.Timeout | undefined;
   private closingStream = false;
@@ -77,6 +93,11 @@ export class ListenSession implements ListenSessionRecord {
   ) {
     this.query = Object.fromEntries(url.searchParams);
     this.engine = new ListenEngine([...script], parseListenQuery(url.searchParams), options);
+    this.replay = options.replay ? new ListenReplay(options.replay) : undefined;
+  }
+
+  get replayPending(): number {
+    return this.replay?.pending ?? 0;
   }
 
   get audioS(): number {
@@ -85,6 +106,10 @@ export class ListenSession implements ListenSessionRecord {
 
   get audio(): Buffer {
     return Buffer.concat(this.audioChunks);
+  }
+
+  say(words: readonly SpokenWord[]): void {
+    this.engine.addWords(words);
   }
 
   start(): void {
@@ -111,7 +136,8 @@ export class ListenSession implements ListenSessionRecord {
       this.bytesReceived += chunk.length;
       if (this.options.keepAudio) this.audioChunks.push(chunk);
       this.armIdleTimer();
-      this.deliver(this.engine.advance(this.audioS));
+      if (this.replay) this.deliverReplayed(this.replay.advance(this.audioS));
+      else this.deliver(this.engine.advance(this.audioS));
       return;
     }
     const type = controlType(toBuffer(data).toString('utf8'));
@@ -122,7 +148,7 @@ export class ListenSession implements ListenSessionRecord {
         this.armIdleTimer();
         return;
       case 'Finalize':
-        this.deliver(this.engine.finalize(true));
+        if (!this.replay) this.deliver(this.engine.finalize(true));
         return;
       case 'CloseStream':
         this.closeStream();
@@ -136,7 +162,7 @@ export class ListenSession implements ListenSessionRecord {
   private closeStream(): void {
     this.closingStream = true;
     clearTimeout(this.idleTimer);
-    this.deliver(this.engine.finalize(false));
+    if (!this.replay) this.deliver(this.engine.finalize(false));
     this.later(() => {
       this.send({
         type: 'Metadata',
@@ -167,6 +193,13 @@ export class ListenSession implements ListenSessionRecord {
     }
   }
 
+  private deliverReplayed(events: SttEvent[]): void {
+    for (const event of events) {
+      const message = toListenWireMessage(event, this.requestId);
+      this.later(() => this.send(message));
+    }
+  }
+
   /** Runs `fn` after the transport latency; equal delays keep their order. */
   private later(fn: () => void): void {
     const latency = this.options.latencyMs ?? 0;
@@ -177,6 +210,7 @@ export class ListenSession implements ListenSessionRecord {
   private send(message: Record<string, unknown>): void {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.sent.push(message);
+    this.sentAtS.push(this.audioS);
     this.ws.send(JSON.stringify(message));
   }
 

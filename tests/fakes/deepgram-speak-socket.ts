@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { expectedTtsAudio, type SpeakOptions } from './deepgram-speak.js';
+import { type SpeakOptions, speakAudio } from './deepgram-speak.js';
 
 export interface SpeakSocketRecord {
   readonly index: number;
@@ -99,7 +99,7 @@ export class SpeakSocketSession implements SpeakSocketRecord {
 
   private async speak(text: string, epoch: number): Promise<void> {
     const { firstByteMs, chunkBytes, realtimeFactor } = this.options;
-    const audio = expectedTtsAudio(text);
+    const audio = speakAudio(this.options, text);
     await sleep(firstByteMs);
     for (let at = 0; at < audio.length && epoch === this.epoch && !this.closed; at += chunkBytes) {
       if (at > 0) await sleep(((chunkBytes / 8000) * 1000) / realtimeFactor);

@@ -77,6 +77,13 @@ export interface SpeakOptions {
   realtimeFactor: number;
   /** Each response stalls after sending this many bytes until `releaseSpeak()`. Default: never. */
   stallAfterBytes: number | undefined;
+  /** The audio for a text (replay: the recorded audio); undefined or absent: `expectedTtsAudio(text)`. */
+  audioFor?: (text: string) => Buffer | undefined;
+}
+
+/** The μ-law the fake speaks for `text` with these options (before any WAV header). */
+export function speakAudio(options: SpeakOptions, text: string): Buffer {
+  return options.audioFor?.(text) ?? expectedTtsAudio(text);
 }
 
 /** One `POST /v1/speak` as the fake saw it. */
@@ -140,7 +147,7 @@ export class SpeakService {
     if (record.text === undefined) return sendError(res, record, 400, 'INVALID_BODY');
     if (record.text.length > TTS_MAX_CHARS) return sendError(res, record, 400, 'TEXT_TOO_LONG');
 
-    let audio = expectedTtsAudio(record.text);
+    let audio = speakAudio(this.options, record.text);
     if (url.searchParams.get('container') !== 'none') audio = Buffer.concat([wavHeader(audio.length), audio]);
     res.writeHead(200, {
       'content-type': 'audio/mulaw',

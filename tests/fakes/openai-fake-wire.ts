@@ -25,6 +25,8 @@ export interface StreamPlan {
   promptTokens: number;
   /** Pieces of about this many characters stand in for tokens. */
   charsPerToken: number;
+  /** Exact text pieces (replay); when set, `text` is their concatenation and is not re-split. */
+  textPieces?: string[];
 }
 
 type Delta = ChatCompletionChunk.Choice.Delta;
@@ -55,7 +57,7 @@ export function buildStreamChunks(plan: StreamPlan): ChatCompletionChunk[] {
   });
 
   const chunks: ChatCompletionChunk[] = [chunk({ role: 'assistant', content: '', refusal: null })];
-  const textTokens = splitIntoTokens(plan.text, plan.charsPerToken);
+  const textTokens = plan.textPieces ?? splitIntoTokens(plan.text, plan.charsPerToken);
   for (const piece of textTokens) chunks.push(chunk({ content: piece }));
 
   let argumentPieces = 0;

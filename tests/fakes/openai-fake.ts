@@ -20,6 +20,8 @@
  * Scripting: `respond(request, index)` returns a FakeReply (`index` counts only the requests that
  * reached `respond`, from 0). Use `replyInOrder(a, b, …)` for a fixed script (the last repeats).
  * - `{ text?, toolCalls?, finishReason? }` — a normal reply (text first, then calls);
+ *   `pieces: [{ text, afterMs }]` instead of `text` streams exactly those pieces at those times
+ *   after the first one (replay of a recorded reply; `firstTokenMs` then times the first);
  *   `stallAfterChunks: n` sends n chunks (role chunk included) then holds the socket open;
  *   `dropAfterChunks: n` sends n chunks then destroys the socket (connection lost mid-stream).
  * - `{ status, error? }` — an HTTP error with the API's error JSON.
@@ -55,8 +57,17 @@ export interface FakeTiming {
   tokenIntervalMs?: number;
 }
 
+/** One streamed text piece of a replayed reply. */
+export interface FakeTextPiece {
+  text: string;
+  /** ms after the request; only the differences between pieces are used (see `firstTokenMs`). */
+  afterMs: number;
+}
+
 export interface FakeTextReply extends FakeTiming {
   text?: string;
+  /** Exact text pieces with their recorded times; replaces `text` (and `charsPerToken`) when set. */
+  pieces?: FakeTextPiece[];
   toolCalls?: FakeToolCall[];
   /** Default `tool_calls` when there are calls, else `stop`. */
   finishReason?: 'stop' | 'length' | 'tool_calls' | 'content_filter';
@@ -194,7 +205,8 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
       arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments),
     }));
     return {
-      text: reply.text ?? '',
+      text: reply.pieces ? reply.pieces.map((p) => p.text).join('') : (reply.text ?? ''),
+      ...(reply.pieces ? { textPieces: reply.pieces.map((p) => p.text) } : {}),
       toolCalls,
       finishReason: reply.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
       model: body.model,
@@ -217,13 +229,22 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
     const firstMs = reply.firstTokenMs ?? options.firstTokenMs ?? 0;
     const intervalMs = reply.tokenIntervalMs ?? options.tokenIntervalMs ?? 0;
     const chunks = buildStreamChunks(plan);
+    const pieces = reply.pieces ?? [];
+    // Chunk 0 is the role chunk; chunks 1..pieces.length carry the pieces.
+    const delayOf = (i: number): number => {
+      if (i === 0) return firstMs;
+      const piece = pieces[i - 1];
+      const before = pieces[i - 2];
+      if (piece) return before ? Math.max(0, piece.afterMs - before.afterMs) : 0;
+      return intervalMs;
+    };
     for (const [i, chunk] of chunks.entries()) {
       if (reply.stallAfterChunks === i) return;
       if (reply.dropAfterChunks === i) {
         res.destroy();
         return;
       }
-      await pause(i === 0 ? firstMs : intervalMs);
+      await pause(delayOf(i));
       if (res.destroyed) return;
       // Wait until it is handed to the socket, so a later drop cannot swallow it.
       await new Promise<void>((resolve) => res.write(sseEvent(chunk), () => resolve()));
