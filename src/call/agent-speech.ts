@@ -2,7 +2,7 @@ import type { ChatMessage, LlmProvider, ToolSpec } from '../llm/reply-stream.js'
 import type { OutboundPlayer } from '../media/outbound-player.js';
 import type { Logger } from '../observability/logger.js';
 import type { Synthesizer } from '../tts/synthesizer.js';
-import { ReplyAudio } from './reply-audio.js';
+import { ReplyAudio, type ReplyAudioTimings } from './reply-audio.js';
 import { type GeneratedReply, generateSpokenReply } from './reply-generation.js';
 
 /** Something the agent is to say: fixed text, or a reply the LLM writes. */
@@ -14,6 +14,7 @@ export interface SpeechFinished {
   speechId: string;
   heardText: string;
   interrupted: boolean;
+  timings: ReplyAudioTimings;
 }
 
 export interface AgentSpeechOptions {
@@ -218,6 +219,6 @@ export class AgentSpeech {
   private finish(item: SpeechItem, heardText: string, interrupted: boolean): void {
     if (item.finished) return;
     item.finished = true;
-    this.options.onFinished({ speechId: item.request.speechId, heardText, interrupted });
+    this.options.onFinished({ speechId: item.request.speechId, heardText, interrupted, timings: item.audio.timings });
   }
 }

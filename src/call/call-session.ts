@@ -25,8 +25,9 @@ import type { CommitParams, StageCommitParams } from '../turns/commit-params.js'
 import { type CommitDecision, CommitRouter } from '../turns/commit-router.js';
 import { AgentSpeech, type SpeechFinished, type SpeechItem } from './agent-speech.js';
 import { ConversationHistory } from './conversation-history.js';
-import { NamedTimers } from './named-timers.js';
+import { NamedTimers, type TimersSnapshot } from './named-timers.js';
 import type { GeneratedReply } from './reply-generation.js';
+import { TentativeRecords } from './tentative-records.js';
 
 export interface CallSessionDeps {
   clock: Clock;
@@ -71,12 +72,14 @@ interface Speculation {
   item: SpeechItem;
 }
 
-/** The machine's state before a commit, so a resume can take the commit back. */
+/** Everything a commit changes, as it was before, so a resume can take the commit back. */
 interface CommitSnapshot {
   utteranceId: number;
   state: InterviewState;
+  history: ReturnType<ConversationHistory['snapshot']>;
+  timers: TimersSnapshot<string>;
+  turnCount: number;
   speechIds: string[];
-  text: string;
 }
 
 /**
@@ -92,11 +95,11 @@ export class CallSession implements CallHandler {
   private readonly speech: AgentSpeech;
   private readonly timers: NamedTimers<string>;
   private readonly history = new ConversationHistory();
+  private readonly records: TentativeRecords;
   private state: InterviewState;
   private stt: SttStream | undefined;
   private speculation: Speculation | undefined;
   private lastCommit: CommitSnapshot | undefined;
-  private pendingCandidateLine: { utteranceId: number; text: string; at: Date; stage: string } | undefined;
   private readonly turnBySpeech = new Map<string, TurnMarks>();
   private readonly utteranceBySpeech = new Map<string, number>();
   private readonly turns: TurnLatency[] = [];
@@ -114,6 +117,7 @@ export class CallSession implements CallHandler {
     this.deps = deps;
     this.log = deps.logger;
     this.timers = new NamedTimers(deps.clock);
+    this.records = new TentativeRecords(deps.writer);
     this.state = createInterview(deps.definition, deps.machineOptions ?? {});
     this.router = new CommitRouter({
       clock: deps.clock,
@@ -199,22 +203,28 @@ export class CallSession implements CallHandler {
   }
 
   private run(effect: InterviewEffect): void {
-    const { writer } = this.deps;
+    const write = this.records.write.bind(this.records);
     switch (effect.type) {
-      case 'stage_started':
-        writer.stageStarted(effect.stage, this.wallDate(effect.atMs));
-        writer.setStage(effect.stage);
+      case 'stage_started': {
+        const at = this.wallDate(effect.atMs);
+        write((w) => {
+          w.stageStarted(effect.stage, at);
+          w.setStage(effect.stage);
+        });
         this.router.setStage(effect.stage);
         this.log.info({ stage: effect.stage }, 'stage started');
         return;
-      case 'stage_ended':
-        writer.stageEnded(effect.stage, {
+      }
+      case 'stage_ended': {
+        const end = {
           at: this.wallDate(effect.atMs),
           reason: effect.reason,
           notes: { notes: effect.notes, evidence: effect.evidence },
-        });
+        };
+        write((w) => w.stageEnded(effect.stage, end));
         this.log.info({ stage: effect.stage, reason: effect.reason }, 'stage ended');
         return;
+      }
       case 'say': {
         const prerendered = effect.purpose === 'greeting_opening' ? this.deps.greetingAudio : undefined;
         this.history.agentPlanned(effect.speechId, effect.text);
@@ -238,7 +248,9 @@ export class CallSession implements CallHandler {
         this.history.addToolResult(effect.toolCallId, effect.content);
         return;
       case 'proposal_ignored':
-        writer.event('proposal_ignored', { stage: effect.stage, tool: effect.toolName, reason: effect.reason });
+        write((w) =>
+          w.event('proposal_ignored', { stage: effect.stage, tool: effect.toolName, reason: effect.reason }),
+        );
         return;
       case 'start_timer':
         this.timers.start(effect.timer, effect.afterMs, () =>
@@ -248,19 +260,26 @@ export class CallSession implements CallHandler {
       case 'cancel_timer':
         this.timers.cancel(effect.timer);
         return;
-      case 'monologue_detected':
-        writer.event('monologue', { stage: effect.stage }, this.wallDate(effect.atMs));
+      case 'monologue_detected': {
+        const at = this.wallDate(effect.atMs);
+        write((w) => w.event('monologue', { stage: effect.stage }, at));
         return;
-      case 'dtmf_logged':
-        writer.event('dtmf', { digit: effect.digit, stage: effect.stage }, this.wallDate(effect.atMs));
+      }
+      case 'dtmf_logged': {
+        const at = this.wallDate(effect.atMs);
+        write((w) => w.event('dtmf', { digit: effect.digit, stage: effect.stage }, at));
         this.log.info({ stage: effect.stage }, 'dtmf received');
         return;
-      case 'end_call':
+      }
+      case 'end_call': {
         this.outcome = effect.outcome;
-        writer.finish(effect.outcome, effect.reason, this.wallDate(effect.atMs));
+        const at = this.wallDate(effect.atMs);
+        write((w) => w.finish(effect.outcome, effect.reason, at));
         this.log.info({ outcome: effect.outcome }, 'interview ended');
         return;
+      }
       case 'hang_up':
+        this.records.confirm();
         this.deps.sink.hangUp();
         return;
     }
@@ -301,7 +320,13 @@ export class CallSession implements CallHandler {
     this.history.agentPlanned(speechId, reply.text, reply.toolCalls);
     const turn = this.turnBySpeech.get(speechId);
     if (turn && reply.firstTokenAt !== undefined) turn.llmFirstTokenAt ??= reply.firstTokenAt;
+    if (turn && !reply.text) {
+      // A reply that only called a tool: the turn is answered by whatever speech follows it.
+      this.turnBySpeech.delete(speechId);
+      this.pendingTurn = turn;
+    }
     for (const call of reply.toolCalls) this.apply({ type: 'llm_tool_called', atMs: this.now(), speechId, call });
+    this.pendingTurn = undefined;
   }
 
   private onFirstHeard(speechId: string): void {
@@ -311,35 +336,41 @@ export class CallSession implements CallHandler {
     if (utteranceId !== undefined) {
       // The caller hears the answer: the utterance is closed, new speech is a new turn.
       this.router.replyHeard(utteranceId);
-      this.flushCandidateLine();
     }
+    this.records.confirm();
   }
 
   private onSpeechFinished(finished: SpeechFinished): void {
     const { speechId, heardText, interrupted } = finished;
+    this.log.debug({ speechId, interrupted, heardChars: heardText.length }, 'agent speech finished');
     this.history.agentSaid(speechId, heardText, interrupted);
     if (heardText) {
-      this.deps.writer.transcriptLine({
-        role: 'agent',
+      const line = {
+        role: 'agent' as const,
         text: heardText,
         stage: currentStage(this.state),
         at: new Date(this.deps.clock.wallNow()),
         interrupted,
-      });
+      };
+      this.records.write((w) => w.transcriptLine(line));
     }
-    this.recordTurn(speechId);
+    this.recordTurn(speechId, finished);
     if (!this.speech.isSpeaking) this.bargeIn.agentSpeaking(false);
     if (this.resuming) return;
     this.apply({ type: 'agent_speech_finished', atMs: this.now(), speechId, heardText, interrupted });
   }
 
-  private recordTurn(speechId: string): void {
+  private recordTurn(speechId: string, finished: SpeechFinished): void {
     const turn = this.turnBySpeech.get(speechId);
     this.turnBySpeech.delete(speechId);
     if (!turn) return;
+    const { timings } = finished;
+    if (timings.ttsFirstByteAt !== undefined) turn.ttsFirstByteAt = Math.round(timings.ttsFirstByteAt);
+    if (timings.firstAudioSentAt !== undefined) turn.firstAudioSentAt = Math.round(timings.firstAudioSentAt);
+    if (timings.firstAudioHeardAt !== undefined) turn.firstAudioHeardAt = Math.round(timings.firstAudioHeardAt);
     const latency = summarizeTurn(turn);
     this.turns.push(latency);
-    this.deps.writer.latency({ ...latency });
+    this.records.write((w) => w.latency({ ...latency }));
     if (latency.voiceToVoiceHeardMs !== undefined) {
       this.deps.metrics.turnLatency.observe({ span: 'voice_to_voice_heard' }, latency.voiceToVoiceHeardMs);
     }
@@ -405,7 +436,7 @@ export class CallSession implements CallHandler {
       // Talk-over the barge-in policy let pass: feedback, not a turn.
       if (isBackchannel(text) || !this.speech.canBeInterrupted) {
         this.backchannelsIgnored++;
-        this.deps.writer.event('backchannel_ignored', {});
+        this.records.write((w) => w.event('backchannel_ignored', {}));
         this.router.replyHeard(utteranceId);
         return;
       }
@@ -415,14 +446,22 @@ export class CallSession implements CallHandler {
       this.wasteSpeculation(this.speculation);
       this.speculation = undefined;
     }
-    this.flushCandidateLine();
-    this.lastCommit = { utteranceId, state: this.state, speechIds: [], text };
-    this.pendingCandidateLine = {
+    this.records.hold();
+    this.lastCommit = {
       utteranceId,
-      text,
-      at: new Date(this.deps.clock.wallNow()),
-      stage: currentStage(this.state),
+      state: this.state,
+      history: this.history.snapshot(),
+      timers: this.timers.snapshot(),
+      turnCount: this.turnCount,
+      speechIds: [],
     };
+    const line = {
+      role: 'candidate' as const,
+      text,
+      stage: currentStage(this.state),
+      at: new Date(this.deps.clock.wallNow()),
+    };
+    this.records.write((w) => w.transcriptLine(line));
     this.pendingTurn = {
       turn: ++this.turnCount,
       speechEndAt: Math.round(decision.lastWordEndS * 1000),
@@ -444,19 +483,13 @@ export class CallSession implements CallHandler {
       this.speech.cancel(speechId);
     }
     this.resuming = false;
+    this.records.rollback();
     this.state = commit.state;
-    this.history.retractLastCandidate();
-    this.pendingCandidateLine = undefined;
+    this.history.restore(commit.history);
+    this.timers.restore(commit.timers);
+    this.turnCount = commit.turnCount;
     this.lastCommit = undefined;
-    this.turnCount--;
     this.candidateSpeaking = true;
-  }
-
-  private flushCandidateLine(): void {
-    const line = this.pendingCandidateLine;
-    if (!line) return;
-    this.pendingCandidateLine = undefined;
-    this.deps.writer.transcriptLine({ role: 'candidate', text: line.text, stage: line.stage, at: line.at });
   }
 
   private onBargeInDecision(decision: BargeInDecision): void {
@@ -473,7 +506,7 @@ export class CallSession implements CallHandler {
     this.deps.metrics.bargeIns.inc();
     const stopMs = onsetS === undefined ? 0 : Math.max(0, Math.round(nowMs - onsetS * 1000));
     this.bargeIns.push({ stopMs });
-    this.deps.writer.event('barge_in', { stopMs });
+    this.records.write((w) => w.event('barge_in', { stopMs }));
     this.log.info({ stopMs }, 'caller barged in');
   }
 
@@ -487,14 +520,15 @@ export class CallSession implements CallHandler {
     this.bargeIn.dispose();
     this.speech.dispose();
     if (this.speculation) this.speech.discard(this.speculation.item);
-    this.flushCandidateLine();
+    // What was said stays in the record even if no reply was heard.
+    this.records.confirm();
     void this.stt?.close();
     if (!this.outcome) {
       this.outcome = fallbackOutcome;
       this.deps.writer.finish(fallbackOutcome, 'stream ended', new Date(this.deps.clock.wallNow()));
     }
     const stats = this.router.stats;
-    this.deps.onEnded?.({
+    const summary: CallSummary = {
       outcome: this.outcome,
       turns: this.turns,
       speculations: stats.speculations,
@@ -503,7 +537,9 @@ export class CallSession implements CallHandler {
       resumes: stats.resumes,
       bargeIns: this.bargeIns,
       backchannelsIgnored: this.backchannelsIgnored,
-    });
+    };
+    // Told once everything the call wrote is stored, so a reader sees the whole record.
+    void this.deps.writer.flush().then(() => this.deps.onEnded?.(summary));
   }
 
   private now(): number {

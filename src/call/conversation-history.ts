@@ -15,18 +15,19 @@ export class ConversationHistory {
   private messages: ChatMessage[] = [];
   private readonly agentEntries = new Map<string, AgentMessage>();
 
-  addCandidate(text: string): void {
-    this.messages.push({ role: 'user', content: text });
+  /** A copy to go back to when a commit is taken back. */
+  snapshot(): { messages: ChatMessage[]; entries: Map<string, AgentMessage> } {
+    return { messages: [...this.messages], entries: new Map(this.agentEntries) };
   }
 
-  /** Removes the last candidate line (the caller resumed: it will come back merged). */
-  retractLastCandidate(): void {
-    for (let i = this.messages.length - 1; i >= 0; i--) {
-      if (this.messages[i]?.role === 'user') {
-        this.messages.splice(i, 1);
-        return;
-      }
-    }
+  restore(snapshot: { messages: ChatMessage[]; entries: Map<string, AgentMessage> }): void {
+    this.messages = [...snapshot.messages];
+    this.agentEntries.clear();
+    for (const [id, entry] of snapshot.entries) this.agentEntries.set(id, entry);
+  }
+
+  addCandidate(text: string): void {
+    this.messages.push({ role: 'user', content: text });
   }
 
   /** An agent line's text is known (not yet heard). */

@@ -98,7 +98,7 @@ const EPSILON_S = 1e-9;
 const VAD_SILENCE_S = 0.3;
 
 export class ListenEngine {
-  private readonly words: SpokenWord[];
+  private words: SpokenWord[];
   private readonly interimS: number;
   private readonly maxWindowS: number;
   private readonly silentFinalS: number;
@@ -120,6 +120,18 @@ export class ListenEngine {
     this.interimS = (options.interimIntervalMs ?? 250) / 1000;
     this.maxWindowS = (options.maxWindowMs ?? 3000) / 1000;
     this.silentFinalS = (options.silentFinalIntervalMs ?? 5000) / 1000;
+  }
+
+  /**
+   * Adds words to the script while the session runs (a simulated caller deciding what to say
+   * as the call goes). Words that would start in audio already examined are refused.
+   */
+  addWords(words: readonly SpokenWord[]): void {
+    for (const word of words) {
+      if (word.startS < this.nowS)
+        throw new Error(`word "${word.word}" starts at ${word.startS}s, before ${this.nowS}s`);
+    }
+    this.words = [...this.words, ...words].sort((a, b) => a.startS - b.startS);
   }
 
   /** Audio seconds examined so far. */

@@ -1,0 +1,219 @@
+/**
+ * Whole calls through the real service: the real server, store (PGlite in memory), Deepgram,
+ * OpenAI and Twilio SDKs, against the protocol fakes. A simulated candidate answers the agent
+ * on a shared clock: what it says is both audio (sent by the fake phone) and the transcript the
+ * fake Deepgram produces for that audio at the same media time.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CallSummary } from '../../src/call/call-session.js';
+import { loadConfig } from '../../src/config.js';
+import { streamUrlFor } from '../../src/http/twiml.js';
+import { type Clock, ManualClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/observability/logger.js';
+import { type Service, startService } from '../../src/service.js';
+import type { CallRecord } from '../../src/store/call-record.js';
+import type { BargeInParams } from '../../src/turns/barge-in-policy.js';
+import { type SpeechSegment, speak } from '../../src/turns/scripted-partials.js';
+import { type DeepgramFake, type ListenSessionRecord, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import { type FakeReply, type FakeRequest, type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { PhoneStream, postSignedWebhook } from '../fakes/twilio-phone.js';
+import { LogCapture } from './edge-harness.js';
+import { scriptedInterviewer } from './scripted-interviewer.js';
+
+export const SIM_AUTH_TOKEN = 'sim-auth-token-0123456789abcdef';
+const PUBLIC_URL = 'https://interviews.example.com';
+
+export interface SimulationOptions {
+  /** Default: a ManualClock, advanced by `SimCall.run`. */
+  clock?: Clock;
+  respond?: (request: FakeRequest, index: number) => FakeReply;
+  llmFirstTokenMs?: number;
+  llmTokenIntervalMs?: number;
+  ttsFirstByteMs?: number;
+  /** Deepgram's delay from audio to transcript, real ms. */
+  sttLatencyMs?: number;
+  env?: Record<string, string>;
+  bargeInParams?: Partial<BargeInParams>;
+  logLevel?: string;
+}
+
+export interface Simulation {
+  service: Service;
+  deepgram: DeepgramFake;
+  openai: OpenAiFake;
+  clock: Clock;
+  logs: LogCapture;
+  summaries: Map<string, CallSummary>;
+  dial(options?: { from?: string }): Promise<SimCall>;
+  close(): Promise<void>;
+}
+
+export async function startSimulation(options: SimulationOptions = {}): Promise<Simulation> {
+  const clock = options.clock ?? new ManualClock(0, Date.UTC(2026, 10, 22, 9));
+  const deepgram = await startDeepgramFake({
+    apiKey: 'dg-test-key',
+    transcriptLatencyMs: options.sttLatencyMs ?? 0,
+    speakFirstByteMs: options.ttsFirstByteMs ?? 0,
+    silentFinalIntervalMs: 0,
+    // On a manual clock the fake's real-time pacing would stretch audio; deliver it at once.
+    ...(options.clock ? {} : { speakRealtimeFactor: 1000, speakChunkBytes: 8000 }),
+  });
+  const openai = await startOpenAiFake({
+    apiKey: 'sk-test',
+    respond: options.respond ?? scriptedInterviewer,
+    firstTokenMs: options.llmFirstTokenMs ?? 0,
+    tokenIntervalMs: options.llmTokenIntervalMs ?? 0,
+  });
+  const config = loadConfig({
+    PUBLIC_URL,
+    TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN,
+    DEEPGRAM_API_KEY: 'dg-test-key',
+    DEEPGRAM_API_URL: deepgram.url,
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: openai.baseUrl,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'sim-')),
+    ...options.env,
+  });
+  const logs = new LogCapture();
+  const summaries = new Map<string, CallSummary>();
+  const service = await startService({
+    config,
+    clock,
+    logger: createLogger(options.logLevel ?? 'info', logs),
+    listenPort: 0,
+    listenHost: '127.0.0.1',
+    ...(options.bargeInParams ? { bargeInParams: options.bargeInParams } : {}),
+    onCallEnded: (callId, summary) => summaries.set(callId, summary),
+  });
+  let calls = 0;
+  return {
+    service,
+    deepgram,
+    openai,
+    clock,
+    logs,
+    summaries,
+    async dial(dialOptions = {}) {
+      const callSid = `CA${String(++calls).padStart(32, '0')}`;
+      const answer = await postSignedWebhook({
+        localBaseUrl: service.baseUrl,
+        publicUrl: PUBLIC_URL,
+        path: '/twilio/voice',
+        authToken: SIM_AUTH_TOKEN,
+        params: {
+          CallSid: callSid,
+          AccountSid: `AC${'1'.repeat(32)}`,
+          From: dialOptions.from ?? '+14155550123',
+          To: '+14155550100',
+          CallStatus: 'ringing',
+          Direction: 'inbound',
+        },
+      });
+      if (answer.status !== 200 || !answer.streamUrl) throw new Error(`voice webhook answered ${answer.status}`);
+      const phone = new PhoneStream({
+        localWsUrl: service.wsUrl,
+        signedUrl: streamUrlFor(PUBLIC_URL),
+        authToken: SIM_AUTH_TOKEN,
+        clock,
+        callSid,
+        customParameters: answer.parameters,
+      });
+      await phone.connect();
+      const sessionIndex = deepgram.listenSessions.length;
+      phone.start();
+      const stt = await deepgram.waitForListenSession(sessionIndex);
+      const callId = answer.parameters.callId ?? '';
+      return new SimCall(phone, stt, clock, service, callId, () => summaries.get(callId));
+    },
+    async close() {
+      await service.close(0);
+      await deepgram.close();
+      await openai.close();
+    },
+  };
+}
+
+/** One simulated call: the candidate's side. */
+export class SimCall {
+  constructor(
+    readonly phone: PhoneStream,
+    readonly stt: ListenSessionRecord,
+    readonly clock: Clock,
+    private readonly service: Service,
+    readonly callId: string,
+    /** The call's summary once it ended and its record is stored. */
+    readonly summary: () => CallSummary | undefined,
+  ) {}
+
+  /**
+   * The candidate speaks, starting `inMs` from now: the words go to the fake Deepgram's script
+   * and matching audio (a voiced tone per word) to the phone.
+   */
+  say(segments: readonly SpeechSegment[] | string, inMs = 100): { endMs: number } {
+    const startS = (this.phone.mediaNowMs() + inMs) / 1000;
+    const words = speak(typeof segments === 'string' ? [segments] : segments, { startS });
+    this.stt.say(words.map((w) => ({ word: w.word, startS: w.startS, endS: w.endS, confidence: w.confidence })));
+    const lastEndS = words.at(-1)?.endS ?? startS;
+    const audio = Buffer.alloc(Math.ceil((lastEndS - this.phone.mediaNowMs() / 1000) * 8000), 0xff);
+    for (const w of words) {
+      const from = Math.max(0, Math.round((w.startS - this.phone.mediaNowMs() / 1000) * 8000));
+      const to = Math.min(audio.length, Math.round((w.endS - this.phone.mediaNowMs() / 1000) * 8000));
+      for (let i = from; i < to; i++) audio[i] = i % 8 < 4 ? 0x20 : 0xa0;
+    }
+    this.phone.say(audio);
+    return { endMs: lastEndS * 1000 };
+  }
+
+  /** Advances the call by `ms` of clock time, letting socket traffic through. */
+  async run(ms: number): Promise<void> {
+    const clock = this.clock;
+    if (!(clock instanceof ManualClock)) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return;
+    }
+    for (let t = 0; t < ms; t += 20) {
+      clock.advance(20);
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  /** Runs until the agent has been silent for `quietMs` after speaking (or `maxMs` passes). */
+  async untilAgentDone(options: { quietMs?: number; maxMs?: number } = {}): Promise<void> {
+    const quietMs = options.quietMs ?? 600;
+    const deadline = this.clock.now() + (options.maxMs ?? 30_000);
+    const heardBefore = this.phone.heardBytes;
+    while (this.clock.now() < deadline) {
+      await this.run(100);
+      const last = this.phone.heard.at(-1);
+      const playing = this.phone.bufferedMs > 0;
+      if (this.phone.heardBytes > heardBefore && !playing && last && this.clock.now() - last.atMs >= quietMs) return;
+      if (this.phone.closeCode !== undefined) return;
+    }
+  }
+
+  /** Runs until the service has closed the stream and stored the call (or `maxMs`). */
+  async untilHungUp(maxMs = 60_000): Promise<void> {
+    await this.untilEnded(maxMs);
+  }
+
+  /** Runs until the call is over and its record stored, however it ended. */
+  async untilEnded(maxMs = 60_000): Promise<CallSummary> {
+    const deadline = this.clock.now() + maxMs;
+    while (!this.summary() && this.clock.now() < deadline) await this.run(100);
+    const summary = this.summary();
+    if (!summary) throw new Error(`call did not end within ${maxMs} ms`);
+    return summary;
+  }
+
+  /** The stage the record shows now. */
+  async stage(): Promise<string | null> {
+    return (await this.record())?.stage ?? null;
+  }
+
+  record(): Promise<CallRecord | null> {
+    return this.service.storage.calls.getRecord(this.callId);
+  }
+}
