@@ -9,7 +9,8 @@
  *   silence (an endpoint, or 300 ms with every word final); `timestamp` = that word's start.
  * - Interim Results (interim_results=true): every `interimIntervalMs` of audio while a window
  *   holds speech, once at least one word has ended; window = [window start, now]; words whose
- *   end ≤ now. A word with `interimText` shows that text in the first interim that carries it,
+ *   end ≤ now, plus a word in progress once `wordVisibleMs` of it has been heard (the real
+ *   service shows words while they are being spoken). A word with `interimText` shows that text in the first interim that carries it,
  *   then its real `word` (a revising partial).
  * - Final on endpoint: when no word is in progress and the silence after the last word reaches
  *   `endpointing` ms (query; default 10, `false` disables): is_final + speech_final.
@@ -42,6 +43,8 @@ export interface ListenEngineOptions {
   maxWindowMs?: number;
   /** An empty final after this much silent audio in a window, ms; 0 disables. Default 5000. */
   silentFinalIntervalMs?: number;
+  /** A word in progress shows in interims once this much of it was heard, ms. Default 150. */
+  wordVisibleMs?: number;
 }
 
 /** Session settings as the client asked for them in the query. */
@@ -99,6 +102,7 @@ const VAD_SILENCE_S = 0.3;
 
 export class ListenEngine {
   private words: SpokenWord[];
+  private readonly wordVisibleS: number;
   private readonly interimS: number;
   private readonly maxWindowS: number;
   private readonly silentFinalS: number;
@@ -120,6 +124,7 @@ export class ListenEngine {
     this.interimS = (options.interimIntervalMs ?? 250) / 1000;
     this.maxWindowS = (options.maxWindowMs ?? 3000) / 1000;
     this.silentFinalS = (options.silentFinalIntervalMs ?? 5000) / 1000;
+    this.wordVisibleS = (options.wordVisibleMs ?? 150) / 1000;
   }
 
   /**
@@ -182,7 +187,8 @@ export class ListenEngine {
       out.push(this.results(ended, { isFinal: true, speechFinal: false, fromFinalize: false }));
       this.closeWindow(ended);
     } else if (last && s.interimResults && t - this.lastInterimS + EPSILON_S >= this.interimS) {
-      out.push(this.results(ended, { isFinal: false, speechFinal: false, fromFinalize: false }));
+      const visible = this.unfinalized().filter((w) => w.startS + this.wordVisibleS <= t + EPSILON_S);
+      out.push(this.results(visible, { isFinal: false, speechFinal: false, fromFinalize: false }));
       this.lastInterimS = t;
     } else if (
       !last &&

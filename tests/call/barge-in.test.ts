@@ -1,0 +1,79 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { INTERRUPTED_MARKER } from '../../src/call/conversation-history.js';
+import { type SimCall, type Simulation, startSimulation } from '../support/call-simulator.js';
+
+/** Runs until the agent has been playing its next reply for `ms`. */
+async function intoNextReply(call: SimCall, ms: number): Promise<number> {
+  const heardBefore = call.phone.heardBytes;
+  for (let i = 0; i < 200 && call.phone.heardBytes === heardBefore; i++) await call.run(20);
+  await call.run(ms);
+  return call.phone.received.length;
+}
+
+describe('barge-in and backchannels, end to end', () => {
+  let sim: Simulation;
+  afterEach(() => sim?.close());
+
+  async function pastGreeting(): Promise<SimCall> {
+    sim = await startSimulation();
+    const call = await sim.dial();
+    await call.untilAgentDone();
+    call.say('Yes, this is Sam, and now is a good time.');
+    return call;
+  }
+
+  it('stops the agent when the caller really talks over it, and keeps only what was heard', async () => {
+    const call = await pastGreeting();
+    await intoNextReply(call, 1500);
+    const clearsBefore = call.phone.clears.length;
+    call.say('Sorry, before that, can I ask how long this will take?', 0);
+    for (let i = 0; i < 150 && call.phone.clears.length === clearsBefore; i++) await call.run(20);
+    expect(call.phone.clears.length).toBe(clearsBefore + 1);
+    const framesAtClear = call.phone.received.length;
+    // Nothing of the interrupted reply follows the clear (the next reply only comes after the
+    // caller's utterance is committed, so allow no audio in the next 300 ms).
+    await call.run(300);
+    expect(call.phone.received.length).toBe(framesAtClear);
+
+    await call.untilAgentDone();
+    const record = await call.record();
+    const interrupted = record?.transcript.find((l) => l.role === 'agent' && l.interrupted);
+    const fullQuestion =
+      'Thank you. Could you briefly introduce yourself and tell me about your current or most recent role?';
+    expect(interrupted).toBeDefined();
+    // About 1.5 s of a ~7 s line had played: a prefix, cut at a word.
+    expect(fullQuestion.startsWith(interrupted!.text)).toBe(true);
+    expect(interrupted!.text.length).toBeGreaterThan(5);
+    expect(interrupted!.text.length).toBeLessThan(fullQuestion.length / 2);
+    // The LLM was then told only the heard part, marked as interrupted.
+    const lastRequest = sim.openai.requests.at(-1)!.body.messages as { role: string; content?: unknown }[];
+    const agentTurn = lastRequest.find((m) => m.role === 'assistant' && String(m.content).endsWith(INTERRUPTED_MARKER));
+    expect(agentTurn?.content).toBe(`${interrupted!.text}${INTERRUPTED_MARKER}`);
+    expect(lastRequest.at(-1)).toEqual({
+      role: 'user',
+      content: 'Sorry, before that, can I ask how long this will take?',
+    });
+    const summary = sim.summaries.get(call.callId);
+    expect(summary).toBeUndefined(); // the call goes on
+    const bargeIns = await sim.service.metrics.registry.getSingleMetricAsString('barge_ins_total');
+    expect(bargeIns).toContain('barge_ins_total 1');
+  }, 60_000);
+
+  it('talks through a backchannel: no clear, the whole line is heard', async () => {
+    const call = await pastGreeting();
+    await intoNextReply(call, 1200);
+    call.say('mm-hmm', 0);
+    await call.untilAgentDone({ quietMs: 800 });
+    expect(call.phone.clears).toHaveLength(0);
+    const record = await call.record();
+    const agentLines = record?.transcript.filter((l) => l.role === 'agent') ?? [];
+    expect(agentLines.at(-1)?.text).toBe(
+      'Thank you. Could you briefly introduce yourself and tell me about your current or most recent role?',
+    );
+    expect(agentLines.some((l) => l.interrupted)).toBe(false);
+    // The backchannel did not become a candidate turn.
+    expect(record?.transcript.filter((l) => l.role === 'candidate').map((l) => l.text)).toEqual([
+      'Yes, this is Sam, and now is a good time.',
+    ]);
+  }, 60_000);
+});
