@@ -65,6 +65,7 @@ export class CallRecorder implements MediaTap {
   /** Lines that came before `start` (when the folder is chosen then). */
   private early: FixtureLine[] = [];
   private startedAtClock: number | undefined;
+  private startedAtWall: number | undefined;
   private lastMediaTimestampMs = 0;
   private lastMediaAtClock: number | undefined;
   private sttStreams = 0;
@@ -79,6 +80,12 @@ export class CallRecorder implements MediaTap {
   /** The folder being written; undefined until the stream started when `dir` is a function. */
   get dir(): string | undefined {
     return this.writer?.dir;
+  }
+
+  /** Media time of a wall-clock instant (epoch ms), e.g. a stored transcript line's `at`; 0 before start. */
+  mediaMsAtWall(wallMs: number): number {
+    if (this.startedAtWall === undefined) return 0;
+    return Math.max(0, wallMs - this.startedAtWall);
   }
 
   /** Media time now: the last media timestamp advanced by the clock since, ms (0 before start). */
@@ -175,6 +182,7 @@ export class CallRecorder implements MediaTap {
 
   private onStart(message: Record<string, unknown>, atClockMs: number): void {
     this.startedAtClock = atClockMs;
+    this.startedAtWall = this.options.clock.wallNow() - (this.options.clock.now() - atClockMs);
     const start = (message.start ?? {}) as Partial<StartInfo>;
     const info: RecordedStart = {
       callSid: typeof start.callSid === 'string' ? start.callSid : '',

@@ -1,0 +1,79 @@
+/**
+ * RECORD_CALLS for the service: the `recording` option of startService. Each stream gets a
+ * CallRecorder as its tap (folder `<rootDir>/<UTC time>-<callId>`), each call's providers are
+ * wrapped to record into it, and `finish()` (from onCallEnded, with the stored record) writes the
+ * outcome and closes the fixture.
+ */
+import path from 'node:path';
+import type { Providers } from '../call/call-factory.js';
+import type { Clock } from '../lib/clock.js';
+import type { MediaTap } from '../media/media-session.js';
+import type { CallRecord } from '../store/call-record.js';
+import { CallRecorder } from './call-recorder.js';
+import { recordingLlmProvider, recordingSttProvider, recordingSynthesizer } from './recording-providers.js';
+
+export interface CallRecordingOptions {
+  /** Where fixture folders are made, e.g. `<DATA_DIR>/recordings`. */
+  rootDir: string;
+  /** The service clock. */
+  clock: Clock;
+  /** The TTS voice (the port does not say which), for the fixture's tts lines. */
+  ttsModel: string;
+  /** Secret values to cut from everything written (auth token, API keys). */
+  secrets: readonly string[];
+  /** The meta line's description. Default 'A recorded call.' */
+  description?: string;
+}
+
+export interface CallRecording {
+  createTap(): MediaTap;
+  wrapProviders(providers: Providers, context: { callId: string; tap?: MediaTap }): Providers;
+  /** Writes the outcome (when the record is given) and closes the call's fixture; returns its folder. */
+  finish(callId: string, record?: Pick<CallRecord, 'outcome' | 'stages' | 'transcript'>): Promise<string | undefined>;
+}
+
+export function createCallRecording(options: CallRecordingOptions): CallRecording {
+  const byCall = new Map<string, CallRecorder>();
+  return {
+    createTap: () =>
+      new CallRecorder({
+        dir: (start) => {
+          const stamp = new Date(options.clock.wallNow()).toISOString().replace(/[:.]/g, '-');
+          const callId = (start.customParameters.callId ?? 'call').replace(/[^\w-]/g, '_');
+          return path.join(options.rootDir, `${stamp}-${callId}`);
+        },
+        clock: options.clock,
+        description: options.description ?? 'A recorded call.',
+        secrets: options.secrets,
+      }),
+    wrapProviders(providers, { callId, tap }) {
+      if (!(tap instanceof CallRecorder)) return providers;
+      byCall.set(callId, tap);
+      return {
+        stt: recordingSttProvider(providers.stt, tap),
+        llm: recordingLlmProvider(providers.llm, tap),
+        tts: recordingSynthesizer(providers.tts, tap, { model: options.ttsModel, clock: options.clock }),
+      };
+    },
+    async finish(callId, record) {
+      const recorder = byCall.get(callId);
+      if (!recorder) return undefined;
+      byCall.delete(callId);
+      if (record) {
+        recorder.outcome({
+          outcome: record.outcome ?? 'unknown',
+          stages: record.stages.map((s) => s.name),
+          transcript: record.transcript.map((line) => ({
+            role: line.role,
+            text: line.text,
+            stage: line.stage ?? '',
+            atMs: recorder.mediaMsAtWall(Date.parse(line.at)),
+            interrupted: line.interrupted,
+          })),
+        });
+      }
+      await recorder.close();
+      return recorder.dir;
+    },
+  };
+}
