@@ -17,6 +17,7 @@ import type { MediaTap } from './media/media-session.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { type CallStorage, openCallStorage } from './store/call-storage.js';
+import { startCallSweeper } from './store/call-sweeper.js';
 import { startRetentionPurge } from './store/retention.js';
 import { DeepgramStt } from './stt/deepgram-stt.js';
 import { DeepgramTts } from './tts/deepgram-tts.js';
@@ -85,7 +86,7 @@ export function createProviders(config: Readonly<Config>, logger: Logger, clock:
 
 /**
  * Everything the service is, wired together and listening: storage, providers, the call
- * factory, HTTP + WebSocket, the results deliverer and the retention purge. main.ts, the
+ * factory, HTTP + WebSocket, the results deliverer, the retention purge and the call sweeper. main.ts, the
  * replay tool, the benchmark and end-to-end tests all start the service through this.
  */
 export async function startService(options: ServiceOptions): Promise<Service> {
@@ -163,6 +164,8 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     logger,
     retentionDays: config.retentionDays,
   });
+  // Closes calls a dead process left without an outcome (first sweep at start-up).
+  const stopSweeper = startCallSweeper({ db: storage.db, store: storage.calls, clock, logger });
 
   const port = options.listenPort ?? config.port;
   await new Promise<void>((resolve, reject) => {
@@ -183,6 +186,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       await server.shutdown(drainTimeoutMs);
       deliverer?.stop();
       stopRetention();
+      await stopSweeper();
       await storage.close();
     },
   };
