@@ -16,12 +16,14 @@ import type { Database } from './schema.js';
  * - an outbound call still `queued` without a CallSid: the process placing it died between
  *   storing it and Twilio's answer to calls.create (an Idempotency-Key retry never dials again).
  *   Outcome and status `failed`, as when calls.create fails (the API then answers 502 on replay).
+ *   Twilio may still have dialled; if the candidate answers, the voice webhook attaches the
+ *   CallSid within seconds, long before the 10 min grace, so such a call is never swept.
  *
  * Safe with several instances sweeping at once: finishCall sets an outcome only where none is
  * set, in one transaction with the results delivery, so a call is closed and queued once.
  */
 export const ABANDONED_REASON = 'ended without the interviewer: the process carrying the call stopped';
-export const UNPLACED_REASON = 'never placed: the process placing the call stopped before Twilio answered';
+export const UNPLACED_REASON = 'placement unconfirmed: the process placing the call stopped before Twilio answered';
 
 const FINAL_STATUSES = TWILIO_CALL_STATUSES.filter(isFinalStatus);
 /** Calls closed per query; a sweep repeats while batches come back full. */
