@@ -493,8 +493,20 @@ export class CallSession implements CallHandler {
   }
 
   private onBargeInDecision(decision: BargeInDecision): void {
-    if (decision.type === 'interrupt') this.interruptNow(decision.atS);
-    else if (decision.type === 'ignored-backchannel') this.backchannelsIgnored++;
+    switch (decision.type) {
+      case 'interrupt':
+        return this.interruptNow(decision.atS);
+      case 'ignored-backchannel':
+        this.backchannelsIgnored++;
+        return;
+      case 'pause':
+        // Soft pause (opt-in): stop feeding audio while the policy listens for real words.
+        if (this.speech.canBeInterrupted) this.deps.sink.player.pause();
+        return;
+      case 'resume':
+        this.deps.sink.player.resume();
+        return;
+    }
   }
 
   private interruptNow(onsetS: number | undefined): void {

@@ -46,6 +46,7 @@ export class OutboundPlayer {
   private heardBytesTotal = 0;
   private readonly outstandingMarks: SentMark[] = [];
   private closed = false;
+  private paused = false;
 
   constructor(options: OutboundPlayerOptions) {
     this.options = options;
@@ -89,6 +90,7 @@ export class OutboundPlayer {
     this.timer?.cancel();
     this.timer = undefined;
     for (const mark of this.outstandingMarks) mark.cleared = true;
+    this.paused = false;
     this.playEndsAt = this.clock.now();
     // Whatever was sent but not played is gone: rewind the sent total to what was heard.
     this.sentBytesTotal = heard;
@@ -138,6 +140,26 @@ export class OutboundPlayer {
     return Math.max(this.heardBytesTotal, this.sentBytesTotal - Math.round((unplayedMs * 8000) / 1000));
   }
 
+  /**
+   * Stops sending new frames without clearing: what Twilio holds (at most the lead) plays out,
+   * the rest waits here. Used while it is unclear whether the caller is really interrupting.
+   */
+  pause(): void {
+    this.paused = true;
+    this.timer?.cancel();
+    this.timer = undefined;
+  }
+
+  resume(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.pump();
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
+  }
+
   /** Pads the tail to a whole frame and sends it (end of an utterance with no mark after it). */
   flush(): void {
     this.padPartialFrame();
@@ -161,7 +183,7 @@ export class OutboundPlayer {
   }
 
   private pump(): void {
-    if (this.closed || this.timer) return;
+    if (this.closed || this.paused || this.timer) return;
     const now = this.clock.now();
     if (this.playEndsAt < now) this.playEndsAt = now;
     while (this.queue.length > 0) {

@@ -14,8 +14,8 @@ describe('barge-in and backchannels, end to end', () => {
   let sim: Simulation;
   afterEach(() => sim?.close());
 
-  async function pastGreeting(): Promise<SimCall> {
-    sim = await startSimulation();
+  async function pastGreeting(options: Parameters<typeof startSimulation>[0] = {}): Promise<SimCall> {
+    sim = await startSimulation(options);
     const call = await sim.dial();
     await call.untilAgentDone();
     call.say('Yes, this is Sam, and now is a good time.');
@@ -75,5 +75,24 @@ describe('barge-in and backchannels, end to end', () => {
     expect(record?.transcript.filter((l) => l.role === 'candidate').map((l) => l.text)).toEqual([
       'Yes, this is Sam, and now is a good time.',
     ]);
+  }, 60_000);
+
+  it('with the soft pause on, pauses at speech onset and resumes after a backchannel', async () => {
+    const call = await pastGreeting({ bargeInParams: { pauseOnSpeechStart: true } });
+    await intoNextReply(call, 1200);
+    call.say('mm-hmm', 0);
+    // Soon after the onset no new audio arrives for a while: the agent paused.
+    await call.run(400);
+    const framesPaused = call.phone.received.length;
+    await call.run(200);
+    expect(call.phone.received.length).toBe(framesPaused);
+    await call.untilAgentDone({ quietMs: 800 });
+    expect(call.phone.clears).toHaveLength(0);
+    const record = await call.record();
+    const agentLines = record?.transcript.filter((l) => l.role === 'agent') ?? [];
+    expect(agentLines.at(-1)?.text).toBe(
+      'Thank you. Could you briefly introduce yourself and tell me about your current or most recent role?',
+    );
+    expect(agentLines.some((l) => l.interrupted)).toBe(false);
   }, 60_000);
 });
