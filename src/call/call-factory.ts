@@ -35,6 +35,11 @@ export interface CallFactoryDeps {
   bargeInParams?: Partial<BargeInParams>;
   /** Wraps a call's providers, e.g. to record them (RECORD_CALLS). */
   wrapProviders?: (providers: Providers, context: { callId: string; tap?: MediaTap }) => Providers;
+  /**
+   * Told when a call plays speech rendered ahead (the greeting's opening), which never passes
+   * through the call's (wrapped) synthesizer, so a recording can still hold it.
+   */
+  onPrerenderedSpeech?: (callId: string, text: string, audio: Buffer) => void;
   onCallEnded?: (callId: string, summary: CallSummary) => void;
 }
 
@@ -76,7 +81,9 @@ async function openSession(
   const providers = deps.wrapProviders
     ? deps.wrapProviders(deps.providers, { callId, ...(tap ? { tap } : {}) })
     : deps.providers;
-  const greetingAudio = deps.greetings.get(greetingOpening(definition));
+  const openingText = greetingOpening(definition);
+  const greetingAudio = deps.greetings.get(openingText);
+  if (greetingAudio) deps.onPrerenderedSpeech?.(callId, openingText, greetingAudio);
   return CallSession.start({
     clock: deps.clock,
     logger: callLogger,

@@ -14,7 +14,7 @@ import type { LlmProvider, ToolSpec } from '../llm/reply-stream.js';
 import type { CallHandler, MediaSink, StreamEndReason } from '../media/media-session.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { summarizeTurn, type TurnLatency, type TurnMarks } from '../observability/turn-latency.js';
+import type { TurnLatency } from '../observability/turn-latency.js';
 import type { CallOutcome } from '../store/call-store.js';
 import type { CallWriter } from '../store/call-writer.js';
 import type { SttProvider, SttStream } from '../stt/stt-stream.js';
@@ -28,6 +28,7 @@ import { ConversationHistory } from './conversation-history.js';
 import { NamedTimers, type TimersSnapshot } from './named-timers.js';
 import type { GeneratedReply } from './reply-generation.js';
 import { TentativeRecords } from './tentative-records.js';
+import { TurnTracker } from './turn-tracker.js';
 
 export interface CallSessionDeps {
   clock: Clock;
@@ -84,6 +85,9 @@ interface CommitSnapshot {
 
 /**
  * One call: STT → commit router → interview machine → agent speech, with barge-in.
+ * (Over 300 lines on purpose: carrying out effects and taking commits back share one state;
+ * the separable parts live in AgentSpeech, TurnTracker, TentativeRecords, NamedTimers and
+ * ConversationHistory.)
  * The machine decides what happens; this class only carries out its effects and feeds it
  * events. Listening, thinking and speaking are visible as `phase`.
  */
@@ -100,16 +104,14 @@ export class CallSession implements CallHandler {
   private stt: SttStream | undefined;
   private speculation: Speculation | undefined;
   private lastCommit: CommitSnapshot | undefined;
-  private readonly turnBySpeech = new Map<string, TurnMarks>();
   private readonly utteranceBySpeech = new Map<string, number>();
-  private readonly turns: TurnLatency[] = [];
+  private readonly turns = new TurnTracker();
   private readonly bargeIns: { stopMs: number }[] = [];
   private backchannelsIgnored = 0;
   private candidateSpeaking = false;
   /** While a commit is taken back, its cancelled speech must not reach the machine. */
   private resuming = false;
   private interruptedThisTurn = false;
-  private turnCount = 0;
   private outcome: CallOutcome | undefined;
   private ended = false;
 
@@ -293,40 +295,29 @@ export class CallSession implements CallHandler {
     if (spec && spec.speechId === speechId && spec.systemPrompt === systemPrompt) {
       // The speculative reply was written for exactly this turn: let it speak.
       this.speech.enqueue(spec.item);
-      const turn = this.turnBySpeech.get(speechId) ?? this.pendingTurn;
-      if (turn) turn.speculative = true;
-    } else {
-      if (spec) this.wasteSpeculation(spec);
-      this.speech.enqueue({ kind: 'reply', speechId, messages: this.history.forRequest(systemPrompt), tools });
+      this.trackSpeech(speechId, true);
+      return;
     }
+    if (spec) this.wasteSpeculation(spec);
+    this.speech.enqueue({ kind: 'reply', speechId, messages: this.history.forRequest(systemPrompt), tools });
     this.trackSpeech(speechId);
   }
 
   /** Ties a new speech item to the turn and utterance that caused it (for latency and resumes). */
-  private trackSpeech(speechId: string): void {
-    if (this.pendingTurn) {
-      this.turnBySpeech.set(speechId, this.pendingTurn);
-      this.pendingTurn = undefined;
-    }
+  private trackSpeech(speechId: string, speculative = false): void {
+    this.turns.attach(speechId, { speculative });
     if (this.lastCommit && !this.lastCommit.speechIds.includes(speechId)) {
       this.lastCommit.speechIds.push(speechId);
       this.utteranceBySpeech.set(speechId, this.lastCommit.utteranceId);
     }
   }
 
-  private pendingTurn: TurnMarks | undefined;
-
   private onReplyGenerated(speechId: string, reply: GeneratedReply): void {
     this.history.agentPlanned(speechId, reply.text, reply.toolCalls);
-    const turn = this.turnBySpeech.get(speechId);
-    if (turn && reply.firstTokenAt !== undefined) turn.llmFirstTokenAt ??= reply.firstTokenAt;
-    if (turn && !reply.text) {
-      // A reply that only called a tool: the turn is answered by whatever speech follows it.
-      this.turnBySpeech.delete(speechId);
-      this.pendingTurn = turn;
-    }
+    if (reply.firstTokenAt !== undefined) this.turns.firstToken(speechId, reply.firstTokenAt);
+    if (!reply.text) this.turns.handOn(speechId);
     for (const call of reply.toolCalls) this.apply({ type: 'llm_tool_called', atMs: this.now(), speechId, call });
-    this.pendingTurn = undefined;
+    this.turns.closePending();
   }
 
   private onFirstHeard(speechId: string): void {
@@ -361,15 +352,8 @@ export class CallSession implements CallHandler {
   }
 
   private recordTurn(speechId: string, finished: SpeechFinished): void {
-    const turn = this.turnBySpeech.get(speechId);
-    this.turnBySpeech.delete(speechId);
-    if (!turn) return;
-    const { timings } = finished;
-    if (timings.ttsFirstByteAt !== undefined) turn.ttsFirstByteAt = Math.round(timings.ttsFirstByteAt);
-    if (timings.firstAudioSentAt !== undefined) turn.firstAudioSentAt = Math.round(timings.firstAudioSentAt);
-    if (timings.firstAudioHeardAt !== undefined) turn.firstAudioHeardAt = Math.round(timings.firstAudioHeardAt);
-    const latency = summarizeTurn(turn);
-    this.turns.push(latency);
+    const latency = this.turns.finish(speechId, finished.timings);
+    if (!latency) return;
     this.records.write((w) => w.latency({ ...latency }));
     if (latency.voiceToVoiceHeardMs !== undefined) {
       this.deps.metrics.turnLatency.observe({ span: 'voice_to_voice_heard' }, latency.voiceToVoiceHeardMs);
@@ -452,7 +436,7 @@ export class CallSession implements CallHandler {
       state: this.state,
       history: this.history.snapshot(),
       timers: this.timers.snapshot(),
-      turnCount: this.turnCount,
+      turnCount: this.turns.turnCount,
       speechIds: [],
     };
     const line = {
@@ -462,15 +446,11 @@ export class CallSession implements CallHandler {
       at: new Date(this.deps.clock.wallNow()),
     };
     this.records.write((w) => w.transcriptLine(line));
-    this.pendingTurn = {
-      turn: ++this.turnCount,
-      speechEndAt: Math.round(decision.lastWordEndS * 1000),
-      commitAt: Math.round(this.deps.sink.mediaNowMs()),
-    };
+    this.turns.open(decision.lastWordEndS * 1000, this.deps.sink.mediaNowMs());
     this.history.addCandidate(text);
     this.apply({ type: 'candidate_utterance_committed', atMs: this.now(), text });
     // A turn that asked for no speech (e.g. a timer-driven move is pending) measures nothing.
-    this.pendingTurn = undefined;
+    this.turns.closePending();
   }
 
   /** The caller went on after the commit, before hearing the reply: take the commit back. */
@@ -479,7 +459,7 @@ export class CallSession implements CallHandler {
     if (!commit || commit.utteranceId !== utteranceId) return;
     this.resuming = true;
     for (const speechId of commit.speechIds) {
-      this.turnBySpeech.delete(speechId);
+      this.turns.forget(speechId);
       this.speech.cancel(speechId);
     }
     this.resuming = false;
@@ -487,7 +467,7 @@ export class CallSession implements CallHandler {
     this.state = commit.state;
     this.history.restore(commit.history);
     this.timers.restore(commit.timers);
-    this.turnCount = commit.turnCount;
+    this.turns.restoreCount(commit.turnCount);
     this.lastCommit = undefined;
     this.candidateSpeaking = true;
   }
@@ -542,7 +522,7 @@ export class CallSession implements CallHandler {
     const stats = this.router.stats;
     const summary: CallSummary = {
       outcome: this.outcome,
-      turns: this.turns,
+      turns: this.turns.completed,
       speculations: stats.speculations,
       speculationsWasted: stats.speculationsWasted,
       commits: stats.commits,
