@@ -1,5 +1,6 @@
 import twilio from 'twilio';
 import type { Config } from '../config.js';
+import { voicemailTwiml } from '../http/twiml.js';
 import { AppError, ErrorCodes } from '../lib/errors.js';
 import { withRetry } from '../lib/retry.js';
 import type { CallStatus } from '../store/call-store.js';
@@ -79,14 +80,12 @@ export function createTwilioCalls(options: TwilioCallsOptions): TwilioCalls {
     },
 
     async leaveVoicemail(callSid, text) {
-      const response = new twilio.twiml.VoiceResponse();
-      response.say(text);
-      response.hangup();
+      const twiml = voicemailTwiml(text);
       const call = getClient().calls(callSid);
       await withRetry(
         async () => {
           try {
-            await call.update({ twiml: response.toString() });
+            await call.update({ twiml });
           } catch (err) {
             throw twilioError('calls.update', err);
           }
