@@ -116,6 +116,8 @@ export class PhoneStream {
   private mediaTimer: Timer | undefined;
   private playQueue: PlayItem[] = [];
   private playTimer: Timer | undefined;
+  /** Clock time the frame playing now ends. */
+  private playEndsAt = 0;
   private closeWaiters: (() => void)[] = [];
 
   constructor(options: PhoneStreamOptions) {
@@ -226,25 +228,36 @@ export class PhoneStream {
     if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
   }
 
+  /**
+   * Frame k (from 1) is due at start + k × 20 ms. On a real clock timers fire late, so each tick
+   * sends every frame due by now: chained 20 ms timers would let the audio (and with it the
+   * STT's audio axis) fall behind media time by a few percent.
+   */
   private scheduleMedia(): void {
+    const dueAt = this.startedAt + (this.chunk + 1) * FRAME_MS;
     this.mediaTimer = this.options.clock.setTimeout(() => {
-      const frame = Buffer.alloc(FRAME_BYTES, 0xff);
-      const speech = this.callerAudio.subarray(0, FRAME_BYTES);
-      speech.copy(frame);
-      this.callerAudio = this.callerAudio.subarray(speech.length);
-      this.sendJson({
-        event: 'media',
-        sequenceNumber: String(++this.seq),
-        streamSid: this.streamSid,
-        media: {
-          track: 'inbound',
-          chunk: String(++this.chunk),
-          timestamp: String(Math.round(this.mediaNowMs())),
-          payload: frame.toString('base64'),
-        },
-      });
+      while (this.startedAt + (this.chunk + 1) * FRAME_MS <= this.options.clock.now()) this.sendFrame();
       this.scheduleMedia();
-    }, FRAME_MS);
+    }, dueAt - this.options.clock.now());
+  }
+
+  private sendFrame(): void {
+    const frame = Buffer.alloc(FRAME_BYTES, 0xff);
+    const speech = this.callerAudio.subarray(0, FRAME_BYTES);
+    speech.copy(frame);
+    this.callerAudio = this.callerAudio.subarray(speech.length);
+    this.sendJson({
+      event: 'media',
+      sequenceNumber: String(++this.seq),
+      streamSid: this.streamSid,
+      media: {
+        track: 'inbound',
+        chunk: String(++this.chunk),
+        // The frame's own media time, as Twilio stamps it (not when a late timer sent it).
+        timestamp: String(this.chunk * FRAME_MS),
+        payload: frame.toString('base64'),
+      },
+    });
   }
 
   private onServerMessage(text: string, isBinary: boolean): void {
@@ -282,8 +295,11 @@ export class PhoneStream {
     this.play();
   }
 
-  /** Plays the queue at real time: one 20 ms frame per tick; marks echo when reached. */
-  private play(): void {
+  /**
+   * Plays the queue at real time: one 20 ms frame per tick; marks echo when reached. Audio
+   * that follows on without a gap keeps its own schedule (a late timer does not slow playback).
+   */
+  private play(continuing = false): void {
     if (this.playTimer) return;
     for (;;) {
       const item = this.playQueue[0];
@@ -295,12 +311,14 @@ export class PhoneStream {
         continue;
       }
       this.playQueue.shift();
-      this.heard.push({ atMs: this.options.clock.now(), bytes: item.bytes ?? Buffer.alloc(0) });
-      const durationMs = ((item.bytes?.length ?? 0) / 8000) * 1000;
+      const now = this.options.clock.now();
+      const startAt = continuing ? Math.min(now, this.playEndsAt) : now;
+      this.heard.push({ atMs: startAt, bytes: item.bytes ?? Buffer.alloc(0) });
+      this.playEndsAt = startAt + ((item.bytes?.length ?? 0) / 8000) * 1000;
       this.playTimer = this.options.clock.setTimeout(() => {
         this.playTimer = undefined;
-        this.play();
-      }, durationMs);
+        this.play(true);
+      }, this.playEndsAt - now);
       return;
     }
   }
