@@ -34,6 +34,11 @@ export interface SimulationOptions {
   ttsFirstByteMs?: number;
   /** Deepgram's delay from audio to transcript, real ms. */
   sttLatencyMs?: number;
+  /**
+   * The fake TTS's audio for a text, e.g. faster speech so a benchmark call takes less time.
+   * Default: the fake's tone, 70 ms a character.
+   */
+  ttsAudioFor?: (text: string) => Buffer | undefined;
   env?: Record<string, string>;
   bargeInParams?: Partial<BargeInParams>;
   logLevel?: string;
@@ -57,6 +62,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     transcriptLatencyMs: options.sttLatencyMs ?? 0,
     speakFirstByteMs: options.ttsFirstByteMs ?? 0,
     silentFinalIntervalMs: 0,
+    ...(options.ttsAudioFor ? { speakAudioFor: options.ttsAudioFor } : {}),
     // On a manual clock the fake's real-time pacing would stretch audio; deliver it at once.
     ...(options.clock ? {} : { speakRealtimeFactor: 1000, speakChunkBytes: 8000 }),
   });
@@ -149,9 +155,10 @@ export class SimCall {
 
   /**
    * The candidate speaks, starting `inMs` from now: the words go to the fake Deepgram's script
-   * and matching audio (a voiced tone per word) to the phone.
+   * and matching audio (a voiced tone per word) to the phone. Returns where the first word
+   * starts and the last one ends, media ms.
    */
-  say(segments: readonly SpeechSegment[] | string, inMs = 100): { endMs: number } {
+  say(segments: readonly SpeechSegment[] | string, inMs = 100): { startMs: number; endMs: number } {
     const startS = (this.phone.mediaNowMs() + inMs) / 1000;
     const words = speak(typeof segments === 'string' ? [segments] : segments, { startS });
     this.stt.say(words.map((w) => ({ word: w.word, startS: w.startS, endS: w.endS, confidence: w.confidence })));
@@ -163,7 +170,7 @@ export class SimCall {
       for (let i = from; i < to; i++) audio[i] = i % 8 < 4 ? 0x20 : 0xa0;
     }
     this.phone.say(audio);
-    return { endMs: lastEndS * 1000 };
+    return { startMs: (words[0]?.startS ?? startS) * 1000, endMs: lastEndS * 1000 };
   }
 
   /** Advances the call by `ms` of clock time, letting socket traffic through. */
