@@ -26,7 +26,7 @@ export interface ProviderReplayOptions {
   mediaNowMs: () => number;
   /** Where divergences go. Default a new log. */
   divergences?: DivergenceLog;
-  /** Replay speed: recorded LLM pacing is divided by it (2 = twice as fast). Default 1. */
+  /** Replay speed: recorded LLM and TTS delays are divided by it (2 = twice as fast). Default 1. */
   speed?: number;
 }
 
@@ -35,8 +35,8 @@ export interface ProviderReplay {
   readonly stt: SttReplay;
   readonly llm: LlmReplay;
   readonly tts: TtsReplay;
-  /** Options for startDeepgramFake: recorded STT per session, recorded TTS audio. */
-  readonly deepgramOptions: Pick<DeepgramFakeOptions, 'replayFor' | 'speakAudioFor'>;
+  /** Options for startDeepgramFake: recorded STT per session, recorded TTS audio and first-byte delay. */
+  readonly deepgramOptions: Pick<DeepgramFakeOptions, 'replayFor' | 'speakAudioFor' | 'speakFirstByteMsFor'>;
   /** `respond` for startOpenAiFake. */
   readonly openAiRespond: (request: FakeRequest) => FakeReply;
 }
@@ -66,6 +66,10 @@ export function createProviderReplay(fixture: Fixture, options: ProviderReplayOp
     deepgramOptions: {
       replayFor: (index) => stt.eventsFor(index),
       speakAudioFor: (text) => tts.audioFor(text),
+      speakFirstByteMsFor: (text) => {
+        const ms = tts.firstByteMsFor(text);
+        return ms === undefined ? undefined : ms / speed;
+      },
     },
     openAiRespond: (request) => {
       const answer = llm.answer(request.body.messages.map(fromWireMessage), toolSpecs(request.body));

@@ -41,6 +41,11 @@ export class TtsReplay {
     return undefined;
   }
 
+  /** The recorded first-byte delay for `text`, ms; undefined when not recorded (no divergence logged). */
+  firstByteMsFor(text: string): number | undefined {
+    return this.byText.get(collapse(text))?.line.firstByteMs ?? undefined;
+  }
+
   private closest(text: string): string | undefined {
     const asked = normalizeWords(text);
     let best: { text: string; score: number } | undefined;

@@ -18,6 +18,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
+import type { Clock } from '../../src/lib/clock.js';
 import type { ListenEngineOptions, SpokenWord } from './deepgram-listen-engine.js';
 import type { RecordedListenEvent } from './deepgram-listen-replay.js';
 import { ListenSession, type ListenSessionRecord } from './deepgram-listen-session.js';
@@ -55,6 +56,10 @@ export interface DeepgramFakeOptions extends ListenEngineOptions {
   speakStallAfterBytes?: number;
   /** Speak (REST and socket): the audio for a text, e.g. recorded; undefined: the fake's tone. Default the tone. */
   speakAudioFor?: (text: string) => Buffer | undefined;
+  /** Speak: the first-byte delay for a text, e.g. recorded, ms; undefined: `speakFirstByteMs`. Default absent. */
+  speakFirstByteMsFor?: (text: string) => number | undefined;
+  /** Speak: times its delays on this clock (e.g. a ManualClock) instead of real timers. Default real timers. */
+  speakClock?: Clock;
 }
 
 export interface DeepgramFake {
@@ -107,6 +112,8 @@ class DeepgramFakeServer implements DeepgramFake {
       realtimeFactor: options.speakRealtimeFactor ?? 8,
       stallAfterBytes: options.speakStallAfterBytes,
       ...(options.speakAudioFor ? { audioFor: options.speakAudioFor } : {}),
+      ...(options.speakFirstByteMsFor ? { firstByteMsFor: options.speakFirstByteMsFor } : {}),
+      ...(options.speakClock ? { clock: options.speakClock } : {}),
     };
     this.speak = new SpeakService(this.speakOptions, (header) => this.authorized(header));
     this.server = createServer((req, res) => this.onRequest(req, res));

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RawData, WebSocket } from 'ws';
-import { type SpeakOptions, speakAudio } from './deepgram-speak.js';
+import { type SpeakOptions, speakAudio, speakFirstByteMs, speakSleep } from './deepgram-speak.js';
 
 export interface SpeakSocketRecord {
   readonly index: number;
@@ -98,11 +98,11 @@ export class SpeakSocketSession implements SpeakSocketRecord {
   }
 
   private async speak(text: string, epoch: number): Promise<void> {
-    const { firstByteMs, chunkBytes, realtimeFactor } = this.options;
+    const { chunkBytes, realtimeFactor } = this.options;
     const audio = speakAudio(this.options, text);
-    await sleep(firstByteMs);
+    await speakSleep(this.options, speakFirstByteMs(this.options, text));
     for (let at = 0; at < audio.length && epoch === this.epoch && !this.closed; at += chunkBytes) {
-      if (at > 0) await sleep(((chunkBytes / 8000) * 1000) / realtimeFactor);
+      if (at > 0) await speakSleep(this.options, ((chunkBytes / 8000) * 1000) / realtimeFactor);
       if (epoch !== this.epoch || this.closed) break;
       const chunk = audio.subarray(at, at + chunkBytes);
       this.ws.send(chunk);
@@ -114,8 +114,4 @@ export class SpeakSocketSession implements SpeakSocketRecord {
   private sendJson(message: Record<string, unknown>): void {
     if (this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify(message));
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

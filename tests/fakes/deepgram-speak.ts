@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../../src/lib/clock.js';
 
 /** Audio the fake makes per character of text, ms. */
 export const TTS_MS_PER_CHAR = 70;
@@ -79,6 +80,25 @@ export interface SpeakOptions {
   stallAfterBytes: number | undefined;
   /** The audio for a text (replay: the recorded audio); undefined or absent: `expectedTtsAudio(text)`. */
   audioFor?: (text: string) => Buffer | undefined;
+  /** The first-byte delay for a text (replay: as recorded), ms; undefined: `firstByteMs`. Default absent. */
+  firstByteMsFor?: (text: string) => number | undefined;
+  /**
+   * Times the delays above on this clock (e.g. a ManualClock, so a replay stepped on it is
+   * deterministic); absent: real timers. Default absent.
+   */
+  clock?: Clock;
+}
+
+/** Waits `ms` on the options' clock, or real time without one; 0 does not wait. */
+export function speakSleep(options: Pick<SpeakOptions, 'clock'>, ms: number): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
+  const { clock } = options;
+  return new Promise((resolve) => (clock ? clock.setTimeout(resolve, ms) : setTimeout(resolve, ms)));
+}
+
+/** The first-byte delay for `text` with these options, ms. */
+export function speakFirstByteMs(options: SpeakOptions, text: string): number {
+  return options.firstByteMsFor?.(text) ?? options.firstByteMs;
 }
 
 /** The μ-law the fake speaks for `text` with these options (before any WAV header). */
@@ -155,17 +175,22 @@ export class SpeakService {
       'dg-model-name': url.searchParams.get('model') ?? 'aura-2-thalia-en',
       'dg-char-count': String(record.text.length),
     });
-    await this.stream(res, record, audio);
+    await this.stream(res, record, audio, speakFirstByteMs(this.options, record.text));
   }
 
-  private async stream(res: ServerResponse, record: SpeakRequestRecord, audio: Buffer): Promise<void> {
-    const { firstByteMs, chunkBytes, realtimeFactor } = this.options;
+  private async stream(
+    res: ServerResponse,
+    record: SpeakRequestRecord,
+    audio: Buffer,
+    firstByteMs: number,
+  ): Promise<void> {
+    const { chunkBytes, realtimeFactor } = this.options;
     const chunkMs = (chunkBytes / SAMPLE_RATE) * 1000;
-    await sleep(firstByteMs);
+    await speakSleep(this.options, firstByteMs);
     let stalledOnce = false;
     for (let at = 0; at < audio.length; at += chunkBytes) {
       if (res.destroyed) return;
-      if (at > 0) await sleep(chunkMs / realtimeFactor);
+      if (at > 0) await speakSleep(this.options, chunkMs / realtimeFactor);
       const chunk = audio.subarray(at, at + chunkBytes);
       res.write(chunk);
       record.bytesSent += chunk.length;
@@ -202,8 +227,4 @@ async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-function sleep(ms: number): Promise<void> {
-  return ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
 }

@@ -27,9 +27,9 @@
  * - `{ status, error? }` — an HTTP error with the API's error JSON.
  * - `{ hang: true }` — never answers (not even headers), for timeout tests.
  *
- * Timing (real timers, they model the network): headers go out at once, the first chunk after
- * `firstTokenMs` (default 0), every later chunk `tokenIntervalMs` apart (default 0). A reply may
- * override both.
+ * Timing (real timers, they model the network, or the `clock` option's): headers go out at once,
+ * the first chunk after `firstTokenMs` (default 0), every later chunk `tokenIntervalMs` apart
+ * (default 0). A reply may override both.
  *
  * Inspection: `requests` (body, headers, status, `aborted` = the client closed the connection
  * before the answer was complete, `completed`), `waitForRequests(n)`, `waitForClose(i)`.
@@ -38,6 +38,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatCompletionCreateParams } from 'openai/resources/chat/completions';
+import type { Clock } from '../../src/lib/clock.js';
 import {
   buildCompletion,
   buildStreamChunks,
@@ -113,6 +114,11 @@ export interface OpenAiFakeOptions extends FakeTiming {
   respond?: (request: FakeRequest, index: number) => FakeReply | Promise<FakeReply>;
   /** Characters per streamed text piece. Default 4. */
   charsPerToken?: number;
+  /**
+   * Times the delays (`firstTokenMs`, `tokenIntervalMs`, pieces) on this clock, e.g. a
+   * ManualClock, so a replay stepped on it is deterministic. Default real timers.
+   */
+  clock?: Clock;
 }
 
 export interface OpenAiFake {
@@ -244,7 +250,7 @@ export async function startOpenAiFake(options: OpenAiFakeOptions = {}): Promise<
         res.destroy();
         return;
       }
-      await pause(delayOf(i));
+      await pause(delayOf(i), options.clock);
       if (res.destroyed) return;
       // Wait until it is handed to the socket, so a later drop cannot swallow it.
       await new Promise<void>((resolve) => res.write(sseEvent(chunk), () => resolve()));
@@ -323,7 +329,11 @@ function sendJson(res: ServerResponse, status: number, json: string): void {
   res.end(json);
 }
 
-/** Real delay when asked; otherwise one macrotask, so a client abort is seen between chunks. */
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+/** A delay (on `clock` when given) when asked; otherwise one macrotask, so a client abort is seen between chunks. */
+function pause(ms: number, clock: Clock | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (ms <= 0) setImmediate(resolve);
+    else if (clock) clock.setTimeout(resolve, ms);
+    else setTimeout(resolve, ms);
+  });
 }
