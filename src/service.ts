@@ -36,10 +36,14 @@ export interface ServiceOptions {
   commitParams?: Partial<CommitParams>;
   stageCommitParams?: StageCommitParams;
   bargeInParams?: Partial<BargeInParams>;
-  /** Recording: a tap for each stream, and a wrapper for the providers of each call. */
+  /**
+   * Recording: a tap for each stream, a wrapper for the providers of each call, and (optional)
+   * the speech a call plays from the greeting cache, which the wrapped synthesizer never sees.
+   */
   recording?: {
     createTap: () => MediaTap | undefined;
     wrapProviders: (providers: Providers, context: { callId: string; tap?: MediaTap }) => Providers;
+    prerenderedSpeech?: (callId: string, text: string, audio: Buffer) => void;
   };
   onCallEnded?: (callId: string, summary: CallSummary) => void;
 }
@@ -52,6 +56,8 @@ export interface Service {
   registry: CallRegistry;
   logger: Logger;
   server: RunningServer;
+  /** Resolves once the greeting's opening is rendered ahead (or that failed, or there is no key). */
+  greetingReady: Promise<void>;
   /** Stops taking calls, drains up to `drainTimeoutMs`, closes everything. */
   close(drainTimeoutMs?: number): Promise<void>;
 }
@@ -99,7 +105,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const providers = createProviders(config, logger, clock);
   const definitions = createDefinitionRegistry();
   const greetings = new GreetingCache(providers.tts, config.deepgram.ttsModel, logger);
-  if (config.deepgram.apiKey) void greetings.warm(greetingOpening(definitions.get('default')));
+  const greetingReady = config.deepgram.apiKey
+    ? greetings.warm(greetingOpening(definitions.get('default')))
+    : Promise.resolve();
 
   const twilioCalls = createTwilioCalls({
     twilio: config.twilio,
@@ -132,6 +140,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(options.stageCommitParams ? { stageCommitParams: options.stageCommitParams } : {}),
     ...(options.bargeInParams ? { bargeInParams: options.bargeInParams } : {}),
     ...(options.recording ? { wrapProviders: options.recording.wrapProviders } : {}),
+    ...(options.recording?.prerenderedSpeech ? { onPrerenderedSpeech: options.recording.prerenderedSpeech } : {}),
     ...(options.onCallEnded ? { onCallEnded: options.onCallEnded } : {}),
   });
   const server = createServer({
@@ -182,6 +191,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     registry,
     logger,
     server,
+    greetingReady,
     async close(drainTimeoutMs = config.drainTimeoutMs) {
       await server.shutdown(drainTimeoutMs);
       deliverer?.stop();

@@ -1,8 +1,9 @@
 /**
  * RECORD_CALLS for the service: the `recording` option of startService. Each stream gets a
  * CallRecorder as its tap (folder `<rootDir>/<UTC time>-<callId>`), each call's providers are
- * wrapped to record into it, and `finish()` (from onCallEnded, with the stored record) writes the
- * outcome and closes the fixture.
+ * wrapped to record into it, the greeting opening the call plays from the cache is recorded as a
+ * tts line, and `finish()` (from onCallEnded, with the stored record) writes the outcome and
+ * closes the fixture.
  */
 import path from 'node:path';
 import type { Providers } from '../call/call-factory.js';
@@ -28,6 +29,8 @@ export interface CallRecordingOptions {
 export interface CallRecording {
   createTap(): MediaTap;
   wrapProviders(providers: Providers, context: { callId: string; tap?: MediaTap }): Providers;
+  /** Records speech the call played from the greeting cache (never seen by the wrapped synthesizer). */
+  prerenderedSpeech(callId: string, text: string, audio: Buffer): void;
   /** Writes the outcome (when the record is given) and closes the call's fixture; returns its folder. */
   finish(callId: string, record?: Pick<CallRecord, 'outcome' | 'stages' | 'transcript'>): Promise<string | undefined>;
 }
@@ -54,6 +57,20 @@ export function createCallRecording(options: CallRecordingOptions): CallRecordin
         llm: recordingLlmProvider(providers.llm, tap),
         tts: recordingSynthesizer(providers.tts, tap, { model: options.ttsModel, clock: options.clock }),
       };
+    },
+    prerenderedSpeech(callId, text, audio) {
+      // A tts line like any other, rendered before the call (no request latency): a replay's
+      // greeting cache asks the Deepgram fake for this text and gets this audio back.
+      const recorder = byCall.get(callId);
+      recorder?.tts({
+        text,
+        model: options.ttsModel,
+        audio,
+        startedAtMs: recorder.mediaNowMs(),
+        firstByteMs: 0,
+        totalMs: 0,
+        aborted: false,
+      });
     },
     async finish(callId, record) {
       const recorder = byCall.get(callId);
