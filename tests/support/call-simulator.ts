@@ -12,6 +12,9 @@ import { loadConfig } from '../../src/config.js';
 import { streamUrlFor } from '../../src/http/twiml.js';
 import { type Clock, ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
+import { ActivityProbe, type ServiceRecording } from '../../src/replay/activity-probe.js';
+import type { CallerVoice } from '../../src/replay/caller-voice.js';
+import { ClockDriver } from '../../src/replay/clock-driver.js';
 import { type Service, startService } from '../../src/service.js';
 import type { CallRecord } from '../../src/store/call-record.js';
 import type { BargeInParams } from '../../src/turns/barge-in-policy.js';
@@ -42,6 +45,15 @@ export interface SimulationOptions {
   env?: Record<string, string>;
   bargeInParams?: Partial<BargeInParams>;
   logLevel?: string;
+  /**
+   * Needs a ManualClock (the default). Steps it with a ClockDriver (each 20 ms frame settles until
+   * nothing is in flight) and paces the fakes' latencies (`llmFirstTokenMs`,
+   * `llmTokenIntervalMs`, `ttsFirstByteMs`, TTS audio at 8× real time) on it, in clock ms: a
+   * call recorded from such a simulation replays the same way. Default false.
+   */
+  paceOnClock?: boolean;
+  /** The service's recording option (e.g. createCallRecording(…)), to record the calls. Default none. */
+  recording?: ServiceRecording;
 }
 
 export interface Simulation {
@@ -57,6 +69,8 @@ export interface Simulation {
 
 export async function startSimulation(options: SimulationOptions = {}): Promise<Simulation> {
   const clock = options.clock ?? new ManualClock(0, Date.UTC(2026, 10, 22, 9));
+  const manual = clock instanceof ManualClock ? clock : undefined;
+  const paced = options.paceOnClock === true && manual !== undefined;
   const deepgram = await startDeepgramFake({
     apiKey: 'dg-test-key',
     transcriptLatencyMs: options.sttLatencyMs ?? 0,
@@ -64,13 +78,15 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     silentFinalIntervalMs: 0,
     ...(options.ttsAudioFor ? { speakAudioFor: options.ttsAudioFor } : {}),
     // On a manual clock the fake's real-time pacing would stretch audio; deliver it at once.
-    ...(options.clock ? {} : { speakRealtimeFactor: 1000, speakChunkBytes: 8000 }),
+    ...(options.clock || paced ? {} : { speakRealtimeFactor: 1000, speakChunkBytes: 8000 }),
+    ...(paced ? { speakClock: clock } : {}),
   });
   const openai = await startOpenAiFake({
     apiKey: 'sk-test',
     respond: options.respond ?? scriptedInterviewer,
     firstTokenMs: options.llmFirstTokenMs ?? 0,
     tokenIntervalMs: options.llmTokenIntervalMs ?? 0,
+    ...(paced ? { clock } : {}),
   });
   const config = loadConfig({
     PUBLIC_URL,
@@ -84,6 +100,15 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
   });
   const logs = new LogCapture();
   const summaries = new Map<string, CallSummary>();
+  const phones: PhoneStream[] = [];
+  const probe = new ActivityProbe();
+  probe.addSource(() => deepgram.listenSessions.reduce((n, s) => n + s.bytesReceived + s.sent.length, 0));
+  probe.addSource(() => deepgram.speakRequests.reduce((n, r) => n + 1 + r.bytesSent + (r.finished ? 1 : 0), 0));
+  probe.addSource(() => openai.requests.reduce((n, r) => n + 1 + (r.completed ? 1 : 0) + (r.aborted ? 1 : 0), 0));
+  probe.addSource(() =>
+    phones.reduce((n, p) => n + p.received.length + p.marksEchoed.length + p.clears.length + p.heard.length, 0),
+  );
+  const driver = paced && manual ? new ClockDriver({ clock: manual, activity: () => probe.count }) : undefined;
   const service = await startService({
     config,
     clock,
@@ -91,8 +116,17 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     listenPort: 0,
     listenHost: '127.0.0.1',
     ...(options.bargeInParams ? { bargeInParams: options.bargeInParams } : {}),
+    ...(driver || options.recording ? { recording: probe.recording(options.recording) } : {}),
     onCallEnded: (callId, summary) => summaries.set(callId, summary),
   });
+  if (driver) {
+    // The greeting's opening renders on the clock now: let it, as a live service would before its first call.
+    let ready = false;
+    void service.greetingReady.then(() => {
+      ready = true;
+    });
+    await driver.runUntil(() => ready, { maxMs: 60_000 });
+  }
   let calls = 0;
   return {
     service,
@@ -127,11 +161,13 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
         customParameters: answer.parameters,
       });
       await phone.connect();
+      phones.push(phone);
       const sessionIndex = deepgram.listenSessions.length;
       phone.start();
       const stt = await deepgram.waitForListenSession(sessionIndex);
       const callId = answer.parameters.callId ?? '';
-      return new SimCall(phone, stt, clock, service, callId, () => summaries.get(callId));
+      await driver?.settle();
+      return new SimCall(phone, stt, clock, service, callId, () => summaries.get(callId), driver);
     },
     async close() {
       await service.close(0);
@@ -151,6 +187,8 @@ export class SimCall {
     readonly callId: string,
     /** The call's summary once it ended and its record is stored. */
     readonly summary: () => CallSummary | undefined,
+    /** Steps the clock when the simulation paces on it (`paceOnClock`). */
+    private readonly driver?: ClockDriver,
   ) {}
 
   /**
@@ -173,8 +211,29 @@ export class SimCall {
     return { startMs: (words[0]?.startS ?? startS) * 1000, endMs: lastEndS * 1000 };
   }
 
+  /**
+   * The candidate speaks a line in a synthesised voice, starting `inMs` from now: the exact word
+   * timings go to the fake Deepgram (fillers such as "um" are heard but, as Deepgram does by
+   * default, not transcribed) and the audio to the phone. See CallerVoice for the line syntax
+   * (`[pause 700]`).
+   */
+  async sayVoiced(voice: CallerVoice, text: string, inMs = 100): Promise<{ endMs: number }> {
+    const speech = await voice.say(text);
+    const nowMs = this.phone.mediaNowMs();
+    const startS = (nowMs + inMs) / 1000;
+    this.stt.say(
+      speech.words
+        .filter((w) => !w.filler)
+        .map((w) => ({ word: w.word, startS: startS + w.startS, endS: startS + w.endS, confidence: 0.97 })),
+    );
+    const lead = Buffer.alloc(Math.round((inMs * 8000) / 1000), 0xff);
+    this.phone.say(Buffer.concat([lead, speech.mulaw]));
+    return { endMs: nowMs + inMs + speech.durationMs };
+  }
+
   /** Advances the call by `ms` of clock time, letting socket traffic through. */
   async run(ms: number): Promise<void> {
+    if (this.driver) return this.driver.runFor(ms);
     const clock = this.clock;
     if (!(clock instanceof ManualClock)) {
       await new Promise((resolve) => setTimeout(resolve, ms));
