@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { findCallRow, toInterview } from './call-record.js';
 import type { BeginCallInput, CallOutcome, CallStart } from './call-store.js';
 import { advanceStatus, insertEvent } from './call-transitions.js';
-import type { Database, InterviewRow } from './schema.js';
+import { type Database, type InterviewRow, newCallRow } from './schema.js';
 
 /** How the voice webhook finds or creates the call and its interview (CallStore.beginCall). */
 type Tx = Kysely<Database>;
@@ -29,23 +29,18 @@ export async function beginCallIn(
   const callId = randomUUID();
   const inserted = await trx
     .insertInto('calls')
-    .values({
-      id: callId,
-      call_sid: input.callSid,
-      interview_id: interview.id,
-      direction: input.direction,
-      status: 'in-progress',
-      stage: null,
-      outcome: null,
-      outcome_reason: null,
-      answered_by: null,
-      from_number: input.from,
-      to_number: input.to,
-      created_at: now,
-      updated_at: now,
-      ended_at: null,
-      erased_at: null,
-    })
+    .values(
+      newCallRow({
+        id: callId,
+        callSid: input.callSid,
+        interviewId: interview.id,
+        direction: input.direction,
+        status: 'in-progress',
+        from: input.from,
+        to: input.to,
+        now,
+      }),
+    )
     .onConflict((oc) => oc.column('call_sid').doNothing())
     .returning('id')
     .executeTakeFirst();

@@ -21,7 +21,7 @@ import type {
   TranscriptLineInput,
 } from './call-store.js';
 import { advanceStatus, finishCallIn, insertEvent } from './call-transitions.js';
-import type { Database } from './schema.js';
+import { type Database, newCallRow } from './schema.js';
 
 export interface PostgresCallStoreOptions {
   db: Kysely<Database>;
@@ -79,23 +79,18 @@ export class PostgresCallStore implements CallStore {
       const callId = randomUUID();
       await trx
         .insertInto('calls')
-        .values({
-          id: callId,
-          call_sid: null,
-          interview_id: inserted.id,
-          direction: 'outbound',
-          status: 'queued',
-          stage: null,
-          outcome: null,
-          outcome_reason: null,
-          answered_by: null,
-          from_number: input.from,
-          to_number: input.to,
-          created_at: now,
-          updated_at: now,
-          ended_at: null,
-          erased_at: null,
-        })
+        .values(
+          newCallRow({
+            id: callId,
+            callSid: null,
+            interviewId: inserted.id,
+            direction: 'outbound',
+            status: 'queued',
+            from: input.from,
+            to: input.to,
+            now,
+          }),
+        )
         .execute();
       return { created: true, interviewId: inserted.id, callId, requestHash: inserted.request_hash };
     });

@@ -96,3 +96,33 @@ export type InterviewRow = Selectable<InterviewsTable>;
 export type CallRow = Selectable<CallsTable>;
 export type NewCall = Insertable<CallsTable>;
 export type OutboxRow = Selectable<ResultsOutboxTable>;
+
+/** A calls row as first stored: everything that happens later (stage, outcome, …) still unset. */
+export function newCallRow(fields: {
+  id: string;
+  callSid: string | null;
+  interviewId: string;
+  direction: CallRow['direction'];
+  status: CallRow['status'];
+  from: string;
+  to: string;
+  now: Date;
+}): NewCall {
+  return {
+    id: fields.id,
+    call_sid: fields.callSid,
+    interview_id: fields.interviewId,
+    direction: fields.direction,
+    status: fields.status,
+    stage: null,
+    outcome: null,
+    outcome_reason: null,
+    answered_by: null,
+    from_number: fields.from,
+    to_number: fields.to,
+    created_at: fields.now,
+    updated_at: fields.now,
+    ended_at: null,
+    erased_at: null,
+  };
+}
