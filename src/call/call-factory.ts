@@ -69,6 +69,8 @@ async function openSession(
   logger: Logger,
   tap: MediaTap | undefined,
 ): Promise<CallSession> {
+  // Connections first: the interview read below and the greeting need no LLM, the first turn does.
+  deps.providers.llm.prepare?.();
   const callSid = start.callSid;
   const knownId = start.customParameters.callId;
   // A stream without our parameters (a TwiML bin, a retried webhook elsewhere): register it.

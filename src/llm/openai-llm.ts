@@ -97,6 +97,18 @@ export class OpenAiLlm implements LlmProvider {
   private readonly retryDelayMs: number;
   private readonly clock: Clock;
   private readonly logger: Logger | undefined;
+  private readonly baseUrl: string;
+  private readonly apiKey: string;
+
+  /**
+   * Warms the HTTP connection pool the SDK's fetch shares: a cheap GET of `/models` (any
+   * answer, even 404 from a server without it, leaves a kept-alive connection behind).
+   */
+  prepare(): void {
+    fetch(`${this.baseUrl}/models`, { headers: { authorization: `Bearer ${this.apiKey}` } })
+      .then((res) => res.body?.cancel())
+      .catch((err: unknown) => this.logger?.debug({ err }, 'llm connection warm-up failed'));
+  }
 
   constructor(options: OpenAiLlmOptions) {
     const requestTimeoutMs = options.requestTimeoutMs ?? OPENAI_LLM_DEFAULTS.requestTimeoutMs;
@@ -121,6 +133,8 @@ export class OpenAiLlm implements LlmProvider {
     this.retryDelayMs = options.retryDelayMs ?? OPENAI_LLM_DEFAULTS.retryDelayMs;
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger;
+    this.baseUrl = options.baseUrl ?? OPENAI_LLM_DEFAULTS.baseUrl;
+    this.apiKey = options.apiKey;
   }
 
   async *streamReply(request: ReplyRequest): AsyncGenerator<ReplyDelta> {

@@ -37,4 +37,9 @@ export interface ReplyRequest {
 
 export interface LlmProvider {
   streamReply(request: ReplyRequest): AsyncIterable<ReplyDelta>;
+  /**
+   * Best effort, never throws: open a connection to the endpoint now, so the call's first
+   * reply does not also pay for DNS, TCP and TLS (100–300 ms to a distant API).
+   */
+  prepare?(): void;
 }

@@ -126,3 +126,25 @@ describe('OpenAiLlm streams a reply', () => {
     expect(log).not.toMatch(/ninety|salary/);
   });
 });
+
+describe('connection warm-up', () => {
+  it('prepare() reaches the endpoint ahead of the first reply, and never throws', async () => {
+    const seen: string[] = [];
+    const { createServer } = await import('node:http');
+    const probe = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization}`);
+      res.statusCode = 404;
+      res.end();
+    });
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as import('node:net').AddressInfo).port;
+    const llm = new OpenAiLlm({ apiKey: 'sk-test', baseUrl: `http://127.0.0.1:${port}/v1`, model: 'm' });
+    llm.prepare();
+    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(seen).toEqual(['GET /v1/models Bearer sk-test']);
+    // Nothing listening at all: still no throw, no unhandled rejection.
+    new OpenAiLlm({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' }).prepare();
+    await new Promise((r) => setTimeout(r, 50));
+    probe.close();
+  });
+});
