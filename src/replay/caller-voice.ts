@@ -149,6 +149,22 @@ export function espeakAvailable(): boolean {
   }
 }
 
+/**
+ * A whole line through espeak-ng in one go (natural prosody, no word timings), as μ-law 8 kHz,
+ * synchronously: the agent's voice in synthetic fixtures, where the fake TTS asks for audio
+ * without waiting (a few tens of ms a line). Default voice 'en-gb+f3' (a female variant, so the
+ * two sides of a mixed WAV are told apart), 170 words a minute.
+ */
+export function espeakLineSync(text: string, options: { voice?: string; wordsPerMinute?: number } = {}): Buffer {
+  const wav = execFileSync(
+    'espeak-ng',
+    ['--stdout', '-v', options.voice ?? 'en-gb+f3', '-s', String(options.wordsPerMinute ?? 170), text],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  const { pcm, sampleRate } = readPcmWav(wav);
+  return pcm16ToMulaw(resamplePcm16(trimSilence(pcm), sampleRate, SAMPLE_RATE));
+}
+
 /** One word through espeak-ng, trimmed of padding silence, as 16-bit PCM at 8 kHz. */
 export async function espeakWord(
   word: string,

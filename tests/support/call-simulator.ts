@@ -54,6 +54,11 @@ export interface SimulationOptions {
   paceOnClock?: boolean;
   /** The service's recording option (e.g. createCallRecording(…)), to record the calls. Default none. */
   recording?: ServiceRecording;
+  /**
+   * Deepgram's empty finals while nobody speaks, every this many ms of audio (0: none). A real
+   * session sends them, and they keep the fake's result windows short. Default 0.
+   */
+  sttSilentFinalMs?: number;
 }
 
 export interface Simulation {
@@ -75,7 +80,7 @@ export async function startSimulation(options: SimulationOptions = {}): Promise<
     apiKey: 'dg-test-key',
     transcriptLatencyMs: options.sttLatencyMs ?? 0,
     speakFirstByteMs: options.ttsFirstByteMs ?? 0,
-    silentFinalIntervalMs: 0,
+    silentFinalIntervalMs: options.sttSilentFinalMs ?? 0,
     ...(options.ttsAudioFor ? { speakAudioFor: options.ttsAudioFor } : {}),
     // On a manual clock the fake's real-time pacing would stretch audio; deliver it at once.
     ...(options.clock || paced ? {} : { speakRealtimeFactor: 1000, speakChunkBytes: 8000 }),
@@ -191,6 +196,9 @@ export class SimCall {
     private readonly driver?: ClockDriver,
   ) {}
 
+  /** Media time the candidate's voiced speech queued so far ends, ms. */
+  private voicedUntilMs = 0;
+
   /**
    * The candidate speaks, starting `inMs` from now: the words go to the fake Deepgram's script
    * and matching audio (a voiced tone per word) to the phone. Returns where the first word
@@ -212,15 +220,18 @@ export class SimCall {
   }
 
   /**
-   * The candidate speaks a line in a synthesised voice, starting `inMs` from now: the exact word
-   * timings go to the fake Deepgram (fillers such as "um" are heard but, as Deepgram does by
-   * default, not transcribed) and the audio to the phone. See CallerVoice for the line syntax
-   * (`[pause 700]`).
+   * The candidate speaks a line in a synthesised voice, starting `inMs` from now (or from the end
+   * of the voiced line still being spoken): the exact word timings go to the fake Deepgram
+   * (fillers such as "um" are heard but, as Deepgram does by default, not transcribed) and the
+   * audio to the phone. See CallerVoice for the line syntax (`[pause 700]`).
    */
   async sayVoiced(voice: CallerVoice, text: string, inMs = 100): Promise<{ endMs: number }> {
     const speech = await voice.say(text);
     const nowMs = this.phone.mediaNowMs();
-    const startS = (nowMs + inMs) / 1000;
+    // Still speaking (audio queued in the phone): the new line follows it, `inMs` later.
+    const queuedUntilMs = Math.max(nowMs, this.voicedUntilMs);
+    const startMs = queuedUntilMs + inMs;
+    const startS = startMs / 1000;
     this.stt.say(
       speech.words
         .filter((w) => !w.filler)
@@ -228,7 +239,8 @@ export class SimCall {
     );
     const lead = Buffer.alloc(Math.round((inMs * 8000) / 1000), 0xff);
     this.phone.say(Buffer.concat([lead, speech.mulaw]));
-    return { endMs: nowMs + inMs + speech.durationMs };
+    this.voicedUntilMs = startMs + speech.durationMs;
+    return { endMs: this.voicedUntilMs };
   }
 
   /** Advances the call by `ms` of clock time, letting socket traffic through. */
