@@ -59,6 +59,8 @@ export interface ReplayResult {
   audio: { caller: TimedAudio[]; agent: TimedAudio[] };
   /** Media time the call lasted, ms. */
   durationMs: number;
+  /** `clear` messages the service sent the phone (barge-in). */
+  clears: number;
 }
 
 const KEY = 'replay-key';
@@ -163,6 +165,7 @@ export async function replayFixture(fixture: Fixture, options: ReplayOptions = {
       ended,
       audio: { caller: callerFrames(fixture), agent: phone.heardFrames() },
       durationMs,
+      clears: phone.stream.clears.length,
     };
   } finally {
     if (phone && phone.stream.closeCode === undefined) phone.hangUp();
