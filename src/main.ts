@@ -1,10 +1,13 @@
 /**
  * Composition root: read the configuration, start the service, handle signals. Nothing else.
  */
+import path from 'node:path';
 import { type Config, loadConfig } from './config.js';
+import { systemClock } from './lib/clock.js';
 import { isAppError } from './lib/errors.js';
 import { createLogger } from './observability/logger.js';
-import { startService } from './service.js';
+import { createCallRecording } from './replay/service-recording.js';
+import { type Service, startService } from './service.js';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -28,7 +31,35 @@ async function main(): Promise<void> {
   ]
     .filter(([, value]) => value === undefined)
     .map(([name]) => name);
-  const service = await startService({ config, logger });
+  // RECORD_CALLS: each call becomes a replayable fixture in DATA_DIR/recordings/<callId>.
+  const recording = config.recordCalls
+    ? createCallRecording({
+        rootDir: path.join(config.dataDir, 'recordings'),
+        clock: systemClock,
+        ttsModel: config.deepgram.ttsModel,
+        secrets: [config.twilio.authToken, config.deepgram.apiKey, config.openai.apiKey, config.apiKey].filter(
+          (secret): secret is string => secret !== undefined,
+        ),
+      })
+    : undefined;
+  const service: Service = await startService({
+    config,
+    logger,
+    ...(recording
+      ? {
+          recording,
+          onCallEnded: (callId: string) => {
+            service.storage.calls
+              .getRecord(callId)
+              .then((record) => recording.finish(callId, record ?? undefined))
+              .then(
+                (dir) => logger.info({ callId, dir }, 'call recorded'),
+                (err: unknown) => logger.warn({ err, callId }, 'call recording could not be written'),
+              );
+          },
+        }
+      : {}),
+  });
   logger.info(
     {
       port: config.port,

@@ -1,9 +1,9 @@
 /**
  * RECORD_CALLS for the service: the `recording` option of startService. Each stream gets a
- * CallRecorder as its tap (folder `<rootDir>/<UTC time>-<callId>`), each call's providers are
- * wrapped to record into it, the greeting opening the call plays from the cache is recorded as a
- * tts line, and `finish()` (from onCallEnded, with the stored record) writes the outcome and
- * closes the fixture.
+ * CallRecorder as its tap (folder `<rootDir>/<callId>`, where erasure and retention look), each
+ * call's providers are wrapped to record into it, the greeting opening the call plays from the
+ * cache is recorded as a tts line, and `finish()` (from onCallEnded, with the stored record)
+ * writes the outcome and closes the fixture.
  */
 import path from 'node:path';
 import type { Providers } from '../call/call-factory.js';
@@ -24,6 +24,8 @@ export interface CallRecordingOptions {
   secrets: readonly string[];
   /** The meta line's description. Default 'A recorded call.' */
   description?: string;
+  /** Marks the fixtures as built, not recorded live (the fixture generator). Default false. */
+  synthetic?: boolean;
 }
 
 export interface CallRecording {
@@ -40,14 +42,16 @@ export function createCallRecording(options: CallRecordingOptions): CallRecordin
   return {
     createTap: () =>
       new CallRecorder({
+        // Named by the call id alone: erasure and retention remove `<recordings>/<callId>`.
         dir: (start) => {
+          const callId = start.customParameters.callId?.replace(/[^\w-]/g, '_');
           const stamp = new Date(options.clock.wallNow()).toISOString().replace(/[:.]/g, '-');
-          const callId = (start.customParameters.callId ?? 'call').replace(/[^\w-]/g, '_');
-          return path.join(options.rootDir, `${stamp}-${callId}`);
+          return path.join(options.rootDir, callId ?? `call-${stamp}`);
         },
         clock: options.clock,
         description: options.description ?? 'A recorded call.',
         secrets: options.secrets,
+        ...(options.synthetic ? { synthetic: true } : {}),
       }),
     wrapProviders(providers, { callId, tap }) {
       if (!(tap instanceof CallRecorder)) return providers;

@@ -54,7 +54,8 @@ it('records each call into its own folder through the tap and the wrapped provid
     ],
   });
 
-  expect(dir).toBe(path.join(root, '2026-03-01T12-00-00-000Z-abc'));
+  // Named by the call id, where erasure and retention remove a call's recording.
+  expect(dir).toBe(path.join(root, 'abc'));
   const fixture = await readFixture(dir!);
   expect(fixture.tts.map((t) => t.line.text)).toEqual(['Hello there.']);
   expect(fixture.outcome).toMatchObject({
