@@ -463,6 +463,9 @@ export class CallSession implements CallHandler {
       this.speech.cancel(speechId);
     }
     this.resuming = false;
+    // A speculation on the old words is of no use to the merged utterance.
+    if (this.speculation) this.wasteSpeculation(this.speculation);
+    this.speculation = undefined;
     this.records.rollback();
     this.state = commit.state;
     this.history.restore(commit.history);

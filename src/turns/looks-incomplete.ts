@@ -78,6 +78,14 @@ const HANGING_UNLESS_PUNCTUATED = new Set([
   'have',
   'would',
   'will',
+  // Openers that announce the answer ("I think …", "I guess …", "I mean …"); a speaker
+  // often pauses right after them. "I don't know" is a whole answer, so not "know".
+  'think',
+  'guess',
+  'mean',
+  'believe',
+  'suppose',
+  'feel',
 ]);
 
 /** "I think so." ends in "so" but is complete. */

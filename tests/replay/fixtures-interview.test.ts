@@ -19,7 +19,7 @@ it('happy-path: all four stages, completed, every turn measured', async () => {
   expect(result.summary?.turns.every((t) => t.voiceToVoiceHeardMs !== undefined)).toBe(true);
 }, 60_000);
 
-it('hesitant-speaker: a thought with 600-900 ms pauses after a comma is one turn', async () => {
+it('hesitant-speaker: a thought with 600-900 ms pauses is one turn, and no reply cuts into a pause', async () => {
   const replayed = await replayCommitted('hesitant-speaker');
   expectReproduced(replayed);
   const { fixture, result } = replayed;
@@ -29,9 +29,11 @@ it('hesitant-speaker: a thought with 600-900 ms pauses after a comma is one turn
   );
   const gaps = words.slice(1).map((w, i) => w.startS - (words[i]?.endS ?? 0));
   expect(gaps.filter((g) => g >= 0.6 && g <= 1.2).length).toBeGreaterThanOrEqual(3);
-  expect(lines(result, 'candidate').map((l) => l.text)).toContain(
-    'So I work at a logistics company, on the routing team, for about four years now.',
-  );
+  const candidate = lines(result, 'candidate').map((l) => l.text);
+  expect(candidate).toContain('So I work at a logistics company, on the routing team, for about four years now.');
+  // A 900 ms pause right after "I think" is waited out, not answered.
+  expect(candidate).toContain('I think the voice work is what interests me the most.');
+  expect(lines(result, 'agent').some((l) => l.interrupted)).toBe(false);
   expect(result.record?.outcome).toBe('candidate_ended');
 }, 60_000);
 

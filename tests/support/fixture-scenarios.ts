@@ -92,7 +92,7 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'hesitant-speaker',
     description:
-      'Hesitant speaker: fillers and 600-900 ms pauses mid-sentence; the agent waits through the pauses after "and" and after commas, but answers into the 900 ms pause after "I think" and is cut off when the candidate goes on; then the candidate has to go.',
+      'Hesitant speaker: fillers and 600-900 ms pauses mid-sentence (after "and", after commas, after "I think"); the agent waits through every pause and answers only when each sentence is finished; then the candidate has to go.',
     async play(call, voice) {
       await agentDone(call);
       await answer(call, voice, 'Um, yes, this is Sam, and [pause 700] now is a good time.');

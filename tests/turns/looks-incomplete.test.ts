@@ -15,6 +15,9 @@ describe('looksIncomplete', () => {
       'I was',
       'I moved to',
       'The team was —',
+      'I think',
+      'Well, I guess',
+      'I mean',
       'Um.',
       'My role was the.',
     ]) {
@@ -33,6 +36,8 @@ describe('looksIncomplete', () => {
       'Three years',
       '',
       'Okay',
+      "I don't know",
+      'That is what I think.',
     ]) {
       expect(looksIncomplete(text), text).toBe(false);
     }
