@@ -186,6 +186,9 @@ function onToolCalled(step: Step, event: EventOf<'llm_tool_called'>): void {
   if (reply && reply.stageIndex !== s.stageIndex) return ignore('it comes from a reply of an earlier stage');
 
   const next = s.definition.stages[s.stageIndex + 1]?.name;
+  // The reply that proposed it may be saying its brief acknowledgement: the goodbye that ends
+  // the last stage must not cut that off, so it is no longer pending speech to cancel.
+  if (!next && reply) s.pending = s.pending.filter((p) => p !== reply);
   step.emit({
     type: 'answer_tool_call',
     toolCallId: call.id,

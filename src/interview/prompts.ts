@@ -93,7 +93,8 @@ export function buildSystemPrompt(input: PromptInput): string {
   if (input.toolsOffered) {
     lines.push(
       `When this stage's goal is met, call ${COMPLETE_STAGE_TOOL} with stage "${stage.name}", short factual notes, ` +
-        "and the candidate's own words quoted exactly as evidence, and say nothing else in that turn.",
+        "and the candidate's own words quoted exactly as evidence. In that same reply say only a brief " +
+        'acknowledgement of a few words, such as "Thank you, that is helpful."; the next question follows on its own.',
     );
   } else {
     lines.push('Do not call any tool in this reply; speak to the candidate.');

@@ -33,6 +33,8 @@ export function scriptedInterviewer(request: FakeRequest): FakeReply {
   if (toolsOffered) {
     const evidence = lastUser ? [lastUser.split(/[.!?]/)[0]?.trim() ?? lastUser] : [];
     return {
+      // As the prompt asks: a brief acknowledgement spoken while the stage change is decided.
+      text: 'Thank you, that is helpful.',
       toolCalls: [{ name: 'complete_stage', arguments: { stage, notes: `Stage ${stage} covered.`, evidence } }],
     };
   }
