@@ -47,6 +47,8 @@ export class OutboundPlayer {
   private readonly outstandingMarks: SentMark[] = [];
   private closed = false;
   private paused = false;
+  /** Items sent whose audio may not have played yet, oldest first, with their stream position. */
+  private recentlySent: { item: QueueItem; atBytes: number }[] = [];
 
   constructor(options: OutboundPlayerOptions) {
     this.options = options;
@@ -91,6 +93,7 @@ export class OutboundPlayer {
     this.timer = undefined;
     for (const mark of this.outstandingMarks) mark.cleared = true;
     this.paused = false;
+    this.recentlySent = [];
     this.playEndsAt = this.clock.now();
     // Whatever was sent but not played is gone: rewind the sent total to what was heard.
     this.sentBytesTotal = heard;
@@ -141,13 +144,34 @@ export class OutboundPlayer {
   }
 
   /**
-   * Stops sending new frames without clearing: what Twilio holds (at most the lead) plays out,
-   * the rest waits here. Used while it is unclear whether the caller is really interrupting.
+   * Stops the agent's audio at once without losing it: Twilio's buffer is cleared and what it
+   * had not played yet goes back to the head of our queue, so `resume()` continues from the
+   * frame the caller was hearing. Used while it is unclear whether the caller is interrupting.
    */
   pause(): void {
+    if (this.paused || this.closed) return;
     this.paused = true;
     this.timer?.cancel();
     this.timer = undefined;
+    const played = this.estimatedPlayedBytes();
+    // Resume from the frame being played (repeat at most 20 ms of it, never skip any).
+    let from = 0;
+    this.recentlySent.forEach((sent, i) => {
+      if (sent.item.kind === 'frame' && sent.atBytes <= played) from = i;
+    });
+    const unplayed = this.recentlySent.slice(from);
+    const resumeAt = unplayed[0]?.atBytes ?? played;
+    // Marks to be sent again: their echoes after the clear are not proof of anything heard.
+    for (const { item } of unplayed) {
+      if (item.kind !== 'mark') continue;
+      const mark = this.outstandingMarks.find((m) => m.name === item.name && !m.cleared);
+      if (mark) mark.cleared = true;
+    }
+    this.queue = [...unplayed.map((sent) => sent.item), ...this.queue];
+    this.recentlySent = [];
+    this.sentBytesTotal = Math.min(this.sentBytesTotal, resumeAt);
+    this.playEndsAt = this.clock.now();
+    this.options.sendClear();
   }
 
   resume(): void {
@@ -173,6 +197,14 @@ export class OutboundPlayer {
     this.queue = [];
   }
 
+  /** Keeps only what Twilio may still hold (about the lead), for pause() to take back. */
+  private forgetPlayed(): void {
+    const played = this.estimatedPlayedBytes() - FRAME_BYTES;
+    let drop = 0;
+    while (drop < this.recentlySent.length && (this.recentlySent[drop]?.atBytes ?? 0) < played) drop++;
+    if (drop > 0) this.recentlySent.splice(0, drop);
+  }
+
   private padPartialFrame(): void {
     if (this.partial.length === 0) return;
     const frame = Buffer.alloc(FRAME_BYTES, MULAW_SILENCE);
@@ -191,15 +223,18 @@ export class OutboundPlayer {
       if (item.kind === 'mark') {
         this.queue.shift();
         this.outstandingMarks.push({ name: item.name, atBytes: this.sentBytesTotal, cleared: false });
+        this.recentlySent.push({ item, atBytes: this.sentBytesTotal });
         this.options.sendMark(item.name);
         continue;
       }
       if (this.playEndsAt - now >= this.leadMs) break;
       this.queue.shift();
       this.options.sendMedia(item.bytes);
+      this.recentlySent.push({ item, atBytes: this.sentBytesTotal });
       this.sentBytesTotal += item.bytes.length;
       this.playEndsAt += FRAME_MS;
     }
+    this.forgetPlayed();
     if (this.queue.length > 0) {
       // Wake when the lead has drained by one frame.
       const wakeIn = this.playEndsAt - this.leadMs + FRAME_MS - now;

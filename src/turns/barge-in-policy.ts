@@ -25,13 +25,17 @@ export interface BargeInParams {
    */
   segmentGapMs: number;
   /**
-   * Soft pause: on `speech-started` while the agent speaks, emit `pause` (stop sending new
-   * agent audio, do not clear). Default false: VAD fires on coughs and line noise too.
+   * Soft pause: on `speech-started` while the agent speaks, emit `pause` (the agent's audio
+   * stops at once and is kept), then `resume` unless real words follow. Default true: words
+   * take ~600 ms to be sure of, so without it the agent talks over the caller that long; the
+   * cost is a short pause (≤ `resumeAfterMs`) on a backchannel or a cough, never lost words.
    */
   pauseOnSpeechStart: boolean;
   /**
    * With `pauseOnSpeechStart`, emit `resume` this long after `pause` unless an interrupt came.
-   * Default 800: enough for two words to be transcribed (STT latency ~300 ms + ~2 words).
+   * Default 1000: the second word of a real interruption starts ~300 ms after the onset and
+   * shows in an interim up to ~250 ms + transport later (≈ 700–850 ms after the pause); resuming
+   * before that would have the agent talk on and then be cut anyway.
    */
   resumeAfterMs: number;
 }
@@ -41,8 +45,8 @@ export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
   minSpeechMs: 400,
   minConfidence: 0.4,
   segmentGapMs: 1000,
-  pauseOnSpeechStart: false,
-  resumeAfterMs: 800,
+  pauseOnSpeechStart: true,
+  resumeAfterMs: 1000,
 });
 
 export type BargeInDecision =

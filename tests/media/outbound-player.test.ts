@@ -34,21 +34,45 @@ describe('outbound player on a manual clock', () => {
     expect(frames()).toBe(50);
   });
 
-  it('pause holds new frames without clearing; resume goes on where it stopped', () => {
+  it('pause stops the audio at once (clear) and resume sends again what had not played, marks included', () => {
     const clock = new ManualClock();
-    const { p, sent, frames } = player(clock);
-    p.enqueue(Buffer.alloc(160 * 30));
-    clock.advance(100);
+    const media: Buffer[] = [];
+    const sent: string[] = [];
+    const heard: string[] = [];
+    const p = new OutboundPlayer({
+      clock,
+      sendMedia: (frame) => {
+        media.push(frame);
+        sent.push('media');
+      },
+      sendMark: (name) => sent.push(`mark:${name}`),
+      sendClear: () => sent.push('clear'),
+      onMarkPlayed: (name) => heard.push(name),
+    });
+    // Frame i carries byte value i, so what is sent again can be identified.
+    for (let i = 0; i < 30; i++) {
+      p.enqueue(Buffer.alloc(160, i));
+      if (i === 12) p.mark('m12');
+    }
+    clock.advance(150); // frames 0–6 have played, 7 is playing, 0–16 were sent
+    expect(media).toHaveLength(17);
     p.pause();
-    const held = frames();
+    expect(sent.at(-1)).toBe('clear');
     clock.advance(500);
-    expect(frames()).toBe(held);
-    expect(sent).not.toContain('clear');
+    expect(media).toHaveLength(17); // nothing while paused
+    // Twilio echoes the pending mark at the clear: not heard.
+    p.handleMarkEcho('m12');
+    expect(heard).toEqual([]);
     p.resume();
-    // Twilio's buffer drained during the pause: the lead is refilled at once.
-    expect(frames()).toBe(held + 10);
-    clock.advance(1000);
-    expect(frames()).toBe(30);
+    // The frame that was playing, then the rest in order; the lead refills at once.
+    expect(media.slice(17).map((f) => f[0])).toEqual([7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+    clock.advance(2000);
+    expect(media.slice(17).map((f) => f[0])).toEqual(Array.from({ length: 23 }, (_, i) => i + 7));
+    // The mark went out again at its place and, played this time, counts.
+    expect(sent.filter((x) => x === 'mark:m12')).toHaveLength(2);
+    p.handleMarkEcho('m12');
+    expect(heard).toEqual(['m12']);
+    expect(p.heardBytes).toBe(13 * 160);
   });
 
   it('estimates what was played within a frame and rewinds to it on clear', () => {

@@ -21,12 +21,13 @@ it('barge-in: the agent is cleared mid-question and keeps only what the caller h
   );
 }, 60_000);
 
-it('backchannel: "mm-hmm" over the agent is not a turn, and nothing is cleared or cut', async () => {
+it('backchannel: "mm-hmm" over the agent is not a turn, and nothing is cut or lost', async () => {
   const replayed = await replayCommitted('backchannel');
   expectReproduced(replayed);
   const { fixture, result } = replayed;
   expect(fixture.stt.some((l) => l.event.type === 'transcript' && l.event.text.includes('Mm-hmm'))).toBe(true);
-  expect(result.clears).toBe(0);
+  // At most the soft pause's clear; the paused audio is sent again, nothing is abandoned.
+  expect(result.clears).toBeLessThanOrEqual(1);
   expect(result.summary?.bargeIns).toEqual([]);
   expect(result.summary?.backchannelsIgnored).toBeGreaterThanOrEqual(1);
   expect(lines(result, 'agent').some((l) => l.interrupted)).toBe(false);

@@ -108,11 +108,12 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'barge-in',
     description:
-      'Barge-in: the candidate talks over the first interview question with a question of their own; the agent stops (clear), keeps only what was heard, answers, and goes on until the candidate has to go.',
+      'Barge-in: the candidate talks over the first interview question with a question of their own; the agent pauses at the onset, stops (clear) once the words are real, keeps only what was heard, answers, and goes on until the candidate has to go.',
     async play(call, voice) {
       await agentDone(call);
       await speak(call, voice, HAPPY_GREETING);
-      await intoNextReply(call, 1500);
+      // Past the brief acknowledgement, into the question itself.
+      await intoNextReply(call, 3000);
       await answer(call, voice, 'Sorry, before that, can I ask how long this will take?', 0);
       await answer(call, voice, HAPPY_ANSWERS.self_intro?.[0] ?? '');
       await answer(call, voice, LEAVE);
@@ -121,11 +122,11 @@ export const FIXTURE_SCENARIOS: readonly FixtureScenario[] = [
   {
     name: 'backchannel',
     description:
-      'Backchannel: the candidate says "mm-hmm" while the agent asks a question; the agent talks through it (no clear, nothing interrupted), then the candidate answers and has to go.',
+      'Backchannel: the candidate says "mm-hmm" while the agent asks a question; the agent pauses at most briefly and goes on from where it was (nothing interrupted or lost, not a turn), then the candidate answers and has to go.',
     async play(call, voice) {
       await agentDone(call);
       await speak(call, voice, HAPPY_GREETING);
-      await intoNextReply(call, 1200);
+      await intoNextReply(call, 3000);
       await speak(call, voice, 'Mm-hmm.', 0);
       await agentDone(call);
       await answer(call, voice, HAPPY_ANSWERS.self_intro?.[0] ?? '');

@@ -3,10 +3,13 @@ import { ManualClock } from '../../src/lib/clock.js';
 import { type BargeInDecision, BargeInPolicy } from '../../src/turns/barge-in-policy.js';
 import { partialStream, playScript, type SpeechSegment, speak } from '../../src/turns/scripted-partials.js';
 
+/** These tests are about the word rules; the soft pause has its own file. */
+const WORDS_ONLY = { pauseOnSpeechStart: false };
+
 function duringAgentSpeech(segments: SpeechSegment[], confidence?: number): BargeInDecision[] {
   const clock = new ManualClock();
   const decisions: BargeInDecision[] = [];
-  const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d) });
+  const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d), params: WORDS_ONLY });
   policy.agentSpeaking(true, 0);
   const words = speak(segments, { startS: 1, ...(confidence === undefined ? {} : { confidence }) });
   playScript(clock, partialStream(words), (e) => policy.handle(e), 10_000);

@@ -9,12 +9,16 @@ import {
   speak,
 } from '../../src/turns/scripted-partials.js';
 
+/** These tests are about the word rules; the soft pause has its own file. */
+const WORDS_ONLY = { pauseOnSpeechStart: false };
+
 function run(segments: SpeechSegment[], agentSpeaking: boolean, stream: PartialStreamOptions = {}) {
   const clock = new ManualClock();
   const decisions: Array<{ atMs: number; decision: BargeInDecision }> = [];
   const policy = new BargeInPolicy({
     clock,
     onDecision: (decision) => decisions.push({ atMs: clock.now(), decision }),
+    params: WORDS_ONLY,
   });
   if (agentSpeaking) policy.agentSpeaking(true, 0.5);
   const words = speak(segments, { startS: 1 });
@@ -52,7 +56,7 @@ describe('real speech over the agent', () => {
   it('counts only words that ended after the agent started speaking', () => {
     const clock = new ManualClock();
     const decisions: BargeInDecision[] = [];
-    const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d) });
+    const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d), params: WORDS_ONLY });
     const words = speak(['I think that is all', { pauseMs: 200 }, 'mm-hmm'], { startS: 0 });
     // The agent started at 1.6 s audio time, while the caller's "... all" window was still open.
     policy.agentSpeaking(true, 1.6);
@@ -67,7 +71,7 @@ describe('real speech over the agent', () => {
   it('does nothing after the agent stopped speaking', () => {
     const clock = new ManualClock();
     const decisions: BargeInDecision[] = [];
-    const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d) });
+    const policy = new BargeInPolicy({ clock, onDecision: (d) => decisions.push(d), params: WORDS_ONLY });
     policy.agentSpeaking(true);
     policy.agentSpeaking(false);
     playScript(clock, partialStream(speak(['wait, one question'])), (e) => policy.handle(e), 5000);
