@@ -18,7 +18,7 @@ export function printResults(r: BenchResults): void {
     `Voice-to-voice benchmark  ${r.date}  node ${r.machine.node}, ${r.machine.cpus ?? '?'} cores, ${r.wallS} s`,
     `Load average ${r.machine.loadAverage.join(' ')} (other work shares this machine); during the calls this process used ` +
       `${Math.round(r.host.cpuShareOfOneCore * 100)}% of a core, event loop late by p50 ${r.host.eventLoopDelayMs.p50} / ` +
-      `p99 ${r.host.eventLoopDelayMs.p99} / max ${r.host.eventLoopDelayMs.max} ms. Barge-in soft pause ${r.bargeInSoftPause ? 'on' : 'off (default)'}.`,
+      `p99 ${r.host.eventLoopDelayMs.p99} / max ${r.host.eventLoopDelayMs.max} ms. Barge-in soft pause ${r.bargeInSoftPause ? 'on (default)' : 'off (--no-soft-pause)'}.`,
     `Providers: LLM first token ${l.llmFirstTokenMs} ms + ${l.llmTokenIntervalMs} ms/token, TTS first byte ${l.ttsFirstByteMs} ms, ` +
       `STT +${l.sttLatencyMs} ms on a 250 ms interim cadence. Agent voice ×${r.agentVoiceSpeed} in fluent/hesitant calls.`,
     `Calls: ${r.calls.map((c) => `${c.scenario} ${c.turns}t`).join(', ')}; ${o.turns} turns, ${o.speculativeTurns} answered by a speculation.`,

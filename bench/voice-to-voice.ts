@@ -7,7 +7,8 @@
  *   npm run bench                 2 fluent calls, 1 hesitant, 1 with talk-over (~6 min)
  *   npm run bench -- --fluent 3   3 fluent calls (~7 min)
  *   npm run bench -- --quick      1 fluent call, a short talk-over call (a smoke run, ~2.5 min)
- *   npm run bench -- --soft-pause the service pauses its audio on the caller's speech onset (BargeInParams.pauseOnSpeechStart)
+ *   npm run bench -- --no-soft-pause  barge-in decided on words alone (BargeInParams.pauseOnSpeechStart off;
+ *                                     by default the service pauses its audio at the caller's speech onset)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,8 +42,9 @@ const NAIVE_CONCURRENCY = 4;
 const GREETING_OPENING = 'Hi, this is an AI interviewer';
 
 const quick = process.argv.includes('--quick');
-const softPause = process.argv.includes('--soft-pause');
-const agentDoneQuietMs = softPause ? 1000 : 600;
+const softPause = !process.argv.includes('--no-soft-pause');
+/** A soft pause lasts up to resumeAfterMs (1 s): the candidate must not take it for the end of a reply. */
+const agentDoneQuietMs = softPause ? 1200 : 600;
 /** `--fluent N`: fluent calls (1–3). Default 2, so the whole run stays near 6 minutes. */
 const fluentArg = process.argv.indexOf('--fluent');
 const fluentCalls = quick ? 1 : Math.min(3, Math.max(1, Number(process.argv[fluentArg + 1] ?? 2) || 2));
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
     ...BENCH_LATENCY,
     ttsAudioFor: (text) => faster(expectedTtsAudio(text), voiceSpeed),
     logLevel: 'warn',
-    ...(softPause ? { bargeInParams: { pauseOnSpeechStart: true } } : {}),
+    bargeInParams: { pauseOnSpeechStart: softPause },
   });
   const memoryStarted = memoryNow();
   const calls: BenchCall[] = [];

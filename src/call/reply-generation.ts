@@ -34,6 +34,8 @@ export async function generateSpokenReply(options: {
         if (firstTokenAt === undefined && delta.text.trim() !== '') firstTokenAt = options.now();
         text += delta.text;
         for (const chunk of chunker.push(delta.text)) options.audio.say(chunk);
+      } else if (delta.type === 'text-ended') {
+        for (const chunk of chunker.flush()) options.audio.say(chunk);
       } else if (delta.type === 'tool-call') {
         toolCalls.push(delta.call);
       }

@@ -232,7 +232,10 @@ export class OpenAiLlm implements LlmProvider {
       const choice = chunk.choices.find((c) => c.index === 0);
       if (!choice) continue;
       if (choice.delta.content) yield { type: 'text', text: choice.delta.content };
-      for (const fragment of choice.delta.tool_calls ?? []) toolCalls.add(fragment);
+      const fragments = choice.delta.tool_calls ?? [];
+      // The text is over once tool calls stream; say so now, their arguments take a while.
+      if (fragments.length > 0 && toolCalls.size === 0) yield { type: 'text-ended' };
+      for (const fragment of fragments) toolCalls.add(fragment);
       finishReason = choice.finish_reason ?? finishReason;
     }
     if (signal?.aborted) return;

@@ -25,6 +25,8 @@ export interface ToolSpec {
 
 export type ReplyDelta =
   | { type: 'text'; text: string }
+  /** No more text in this reply (tool calls are streaming); lets the last sentence go to TTS. */
+  | { type: 'text-ended' }
   | { type: 'tool-call'; call: ToolCall }
   | { type: 'done'; finishReason: string };
 

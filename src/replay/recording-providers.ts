@@ -51,7 +51,7 @@ export function recordingLlmProvider(inner: LlmProvider, recorder: CallRecorder)
         for await (const delta of inner.streamReply(request)) {
           if (delta.type === 'text') reply.pieces.push({ text: delta.text, afterMs: after() });
           else if (delta.type === 'tool-call') reply.toolCalls.push({ ...delta.call, afterMs: after() });
-          else reply.finishReason = delta.finishReason;
+          else if (delta.type === 'done') reply.finishReason = delta.finishReason;
           yield delta;
         }
       } catch (err) {

@@ -34,9 +34,11 @@ export interface CommitParams {
   maxWaitMs: number;
   /**
    * Stable this long (plus the incomplete penalty when it applies) → a `speculate` decision, so
-   * the LLM can start before the commit. Default 300: 250 ms before the commit; an LLM's first
-   * token takes ~300–600 ms, so that much of it is hidden, at the cost of some thrown-away
-   * requests (`stats.speculationsWasted`).
+   * the LLM can start before the commit. Default 150: the last word shows in an interim
+   * 100–350 ms after it ends and the end signal comes ~400 ms after it, so at 300 the
+   * speculation barely led the commit (bench: 380 vs 412 ms after speech end); at 150 it leads
+   * by ~150–250 ms of the LLM's first-token wait, at the cost of more thrown-away requests
+   * (`stats.speculationsWasted`; they cost prompt tokens, never audio).
    */
   speculateAfterMs: number;
   /**
@@ -70,7 +72,7 @@ export const defaultCommitParams: Readonly<CommitParams> = Object.freeze({
   stablePartials: 2,
   incompletePenaltyMs: 1000,
   maxWaitMs: 2000,
-  speculateAfterMs: 300,
+  speculateAfterMs: 150,
   endSignalStableMs: 150,
   endpointMinSilenceMs: 250,
   minConfidence: 0.4,
@@ -83,9 +85,9 @@ export const defaultStageCommitParams: Readonly<StageCommitParams> = Object.free
    * fluent speaker can leave between interim updates, so a longer answer may get an early commit,
    * which the next word resumes long before any reply is audible.
    */
-  greeting: { stableForMs: 450, incompletePenaltyMs: 700, maxWaitMs: 1500, speculateAfterMs: 250 },
+  greeting: { stableForMs: 450, incompletePenaltyMs: 700, maxWaitMs: 1500, speculateAfterMs: 120 },
   /** Long answers recalled on the spot, with real thinking pauses: be patient. */
-  past_experience: { stableForMs: 650, incompletePenaltyMs: 1200, maxWaitMs: 3000, speculateAfterMs: 350 },
+  past_experience: { stableForMs: 650, incompletePenaltyMs: 1200, maxWaitMs: 3000, speculateAfterMs: 200 },
 });
 
 /** The parameters in force for `stage`: defaults, then `base`, then the stage's overrides. */

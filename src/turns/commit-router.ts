@@ -283,12 +283,15 @@ export class CommitRouter {
     if (now - this.lastNewWordAtMs >= p.maxWaitMs) return this.commit('max-wait');
     if (endSignalApplies && quietMs >= p.endSignalStableMs) return this.commit('end-signal');
     if (agreed && quietMs >= p.stableForMs + penaltyMs) return this.commit('stable');
-    if (this.speculatedKey === undefined && quietMs >= p.speculateAfterMs + penaltyMs) this.speculate();
+    // Never on a hanging sentence: its pause is usually a thought, and a reply to half of it is
+    // thrown away (it is committed, if ever, only after the penalty, with no lead worth having).
+    const maySpeculate = this.speculatedKey === undefined && penaltyMs === 0;
+    if (maySpeculate && quietMs >= p.speculateAfterMs) this.speculate();
 
     const due = [this.lastNewWordAtMs + p.maxWaitMs];
     if (endSignalApplies) due.push(this.lastActivityAtMs + p.endSignalStableMs);
     if (agreed) due.push(this.lastActivityAtMs + p.stableForMs + penaltyMs);
-    if (this.speculatedKey === undefined) due.push(this.lastActivityAtMs + p.speculateAfterMs + penaltyMs);
+    if (maySpeculate) due.push(this.lastActivityAtMs + p.speculateAfterMs);
     const next = Math.min(...due.filter((at) => at > now));
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;

@@ -76,7 +76,7 @@ describe('OpenAiLlm streams a reply', () => {
     expect(deltas.at(-1)).toEqual({ type: 'done', finishReason: 'tool_calls' });
   });
 
-  it('yields the text first, then every tool call in index order, then done', async () => {
+  it('yields the text, says when it ended, then every tool call in index order, then done', async () => {
     const { llm } = await setup({
       respond: () => ({
         text: 'Great, moving on.',
@@ -90,9 +90,11 @@ describe('OpenAiLlm streams a reply', () => {
       llm.streamReply({ messages: [{ role: 'user', content: 'x' }], tools: [advanceStage] }),
     );
     const kinds = deltas.map((d) => d.type);
-    const firstCall = kinds.indexOf('tool-call');
-    expect(kinds.slice(0, firstCall).every((k) => k === 'text')).toBe(true);
-    expect(kinds.slice(firstCall)).toEqual(['tool-call', 'tool-call', 'done']);
+    const textEnded = kinds.indexOf('text-ended');
+    expect(textEnded).toBeGreaterThan(0);
+    expect(kinds.slice(0, textEnded).every((k) => k === 'text')).toBe(true);
+    // Said as soon as the first tool-call fragment streams, before the calls are complete.
+    expect(kinds.slice(textEnded)).toEqual(['text-ended', 'tool-call', 'tool-call', 'done']);
     const names = deltas.flatMap((d) => (d.type === 'tool-call' ? [d.call.name] : []));
     expect(names).toEqual(['advance_stage', 'note']);
   });

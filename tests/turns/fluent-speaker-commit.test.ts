@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
+import { defaultCommitParams } from '../../src/turns/commit-params.js';
 import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
 import {
   lastWordEndMs,
@@ -51,7 +52,10 @@ describe('a fluent speaker', () => {
     expect(lastSpeculation).toMatchObject({ type: 'speculate', text: ANSWER });
     expect(before.at(-1)?.type).toBe('speculate');
     const speculatedAt = decisions[commitAt - 1]!.atMs;
-    expect(decisions[commitAt]!.atMs - speculatedAt).toBe(250);
+    // The speculation leads the commit by the stability it did not have to wait for.
+    expect(decisions[commitAt]!.atMs - speculatedAt).toBe(
+      defaultCommitParams.stableForMs - defaultCommitParams.speculateAfterMs,
+    );
   });
 
   it('is committed once, whole, at interim cadences from 100 ms to 1 s', () => {
