@@ -56,11 +56,12 @@ export function printResults(r: BenchResults): void {
   row('  as the service measured it (STT onset → clear)', b.stopSelfReportedMs);
   count('  barge-ins that did not stop the agent', `${b.notStopped} of ${b.count}`, '0', b.notStopped === 0);
   count(
-    'backchannels that stopped the agent',
+    'backchannels that stopped the agent (reply abandoned)',
     `${o.backchannels.stoppedAgent} of ${o.backchannels.count}`,
     '0',
     o.backchannels.stoppedAgent === 0,
   );
+  row('  soft pause on a backchannel (clear → audio again)', o.backchannels.pauseMs);
   for (const [name, p] of Object.entries(o.premature)) {
     const target = name === 'hesitant' ? '0 (600–900 ms pauses)' : '0';
     count(

@@ -172,7 +172,11 @@ export function buildResults(input: BenchInput) {
         stopSelfReportedMs: distribution(bargeIns.map((b) => b.productStopMs)),
         audioStoppedAtEarMs: distribution(bargeIns.map((b) => b.earStopMs)),
       },
-      backchannels: { count: backchannels.length, stoppedAgent: backchannels.filter((b) => b.stopped).length },
+      backchannels: {
+        count: backchannels.length,
+        stoppedAgent: backchannels.filter((b) => b.stopped).length,
+        pauseMs: distribution(backchannels.map((b) => b.pauseMs)),
+      },
       processingMs: {
         turnsMeasured: processing.length,
         commitToLlmRequest: distribution(processing.map((p) => p.commitToLlmMs)),

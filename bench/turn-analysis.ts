@@ -64,7 +64,8 @@ export interface CallFigures {
   prematureHeard: number;
   /** Onset → clear at the phone; → end of the last agent frame the caller heard; as the service measured it. */
   bargeIns: { phoneStopMs?: number; earStopMs?: number; productStopMs?: number }[];
-  backchannels: { stopped: boolean }[];
+  /** `stopped`: the reply was abandoned (no audio within 1.5 s of a clear); `pauseMs`: a soft pause's gap. */
+  backchannels: { stopped: boolean; pauseMs?: number }[];
   baseline: BaselineTurn[];
 }
 
@@ -152,7 +153,12 @@ export function analyseCall(obs: CallObservation, tap: WireTap): CallFigures {
         }),
       );
     } else {
-      figures.backchannels.push({ stopped: obs.clears.some((at) => at >= onset - 20 && at <= onset + 3000) });
+      // A soft pause clears too; the agent was stopped only if its audio did not come back.
+      const clear = obs.clears.find((at) => at >= onset - 20 && at <= onset + 3000);
+      const resumed = clear === undefined ? undefined : obs.heard.find((at) => at > clear);
+      const stopped = clear !== undefined && (resumed === undefined || resumed - clear > 1500);
+      const paused = clear !== undefined && !stopped && resumed !== undefined;
+      figures.backchannels.push(paused ? { stopped, pauseMs: round(resumed - clear) } : { stopped });
     }
   }
   obs.summary.bargeIns.forEach((b, i) => {

@@ -96,6 +96,8 @@ export class CommitRouter {
   private agreeingResults = 0;
   private endSignal = false;
   private speculatedKey: string | undefined;
+  /** Silence after the last word in the latest result, audio ms. */
+  private silenceHeardMs = 0;
   private committedWordCount = 0;
   private timer: Timer | undefined;
   private disposed = false;
@@ -178,7 +180,10 @@ export class CommitRouter {
       if (event.isFinal) this.text.applyFinal(result);
       else this.text.applyInterim(result);
     }
-    this.track(event.speechFinal && this.endpointHeard(event.startS + event.durationS));
+    const lastWordEndS = this.text.lastWordEndS;
+    const windowEndS = event.startS + event.durationS;
+    this.silenceHeardMs = lastWordEndS === undefined ? 0 : Math.max(0, (windowEndS - lastWordEndS) * 1000);
+    this.track(event.speechFinal && this.endpointHeard(windowEndS));
   }
 
   /** Whether a `speech_final` result at `windowEndS` shows enough silence after the last word. */
@@ -286,12 +291,14 @@ export class CommitRouter {
     // Never on a hanging sentence: its pause is usually a thought, and a reply to half of it is
     // thrown away (it is committed, if ever, only after the penalty, with no lead worth having).
     const maySpeculate = this.speculatedKey === undefined && penaltyMs === 0;
-    if (maySpeculate && quietMs >= p.speculateAfterMs) this.speculate();
+    // After speculateAfterMs only with a pause heard in the audio; else at full stability.
+    const speculateAt = this.silenceHeardMs >= p.speculateMinSilenceMs ? p.speculateAfterMs : p.stableForMs;
+    if (maySpeculate && quietMs >= speculateAt) this.speculate();
 
     const due = [this.lastNewWordAtMs + p.maxWaitMs];
     if (endSignalApplies) due.push(this.lastActivityAtMs + p.endSignalStableMs);
     if (agreed) due.push(this.lastActivityAtMs + p.stableForMs + penaltyMs);
-    if (maySpeculate) due.push(this.lastActivityAtMs + p.speculateAfterMs);
+    if (maySpeculate) due.push(this.lastActivityAtMs + speculateAt);
     const next = Math.min(...due.filter((at) => at > now));
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;

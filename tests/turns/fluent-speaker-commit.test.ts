@@ -52,10 +52,10 @@ describe('a fluent speaker', () => {
     expect(lastSpeculation).toMatchObject({ type: 'speculate', text: ANSWER });
     expect(before.at(-1)?.type).toBe('speculate');
     const speculatedAt = decisions[commitAt - 1]!.atMs;
-    // The speculation leads the commit by the stability it did not have to wait for.
-    expect(decisions[commitAt]!.atMs - speculatedAt).toBe(
-      defaultCommitParams.stableForMs - defaultCommitParams.speculateAfterMs,
-    );
+    // The speculation leads the commit, by at most the stability it did not wait for.
+    const lead = decisions[commitAt]!.atMs - speculatedAt;
+    expect(lead).toBeGreaterThan(0);
+    expect(lead).toBeLessThanOrEqual(defaultCommitParams.stableForMs - defaultCommitParams.speculateAfterMs);
   });
 
   it('is committed once, whole, at interim cadences from 100 ms to 1 s', () => {

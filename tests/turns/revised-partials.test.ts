@@ -41,7 +41,11 @@ describe('a corrected interim word', () => {
   it('counts a revision as a change even when the number of words stays the same', () => {
     const clock = new ManualClock();
     const decisions: CommitDecision[] = [];
-    const router = new CommitRouter({ clock, onDecision: (d) => decisions.push(d), params: { stablePartials: 1 } });
+    const router = new CommitRouter({
+      clock,
+      onDecision: (d) => decisions.push(d),
+      params: { stablePartials: 1, speculateMinSilenceMs: 0 },
+    });
     router.handle(interim('I led the platform team', 1.5));
     clock.advance(300);
     expect(decisions.map((d) => d.type)).toEqual(['speculate']);
