@@ -1,13 +1,13 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ResultsDeliverer } from '../../src/call/results-outbox.js';
-import { ManualClock } from '../../src/lib/clock.js';
+import type { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import type { PostgresCallStore } from '../../src/store/postgres-call-store.js';
 import { PostgresResultsOutbox } from '../../src/store/postgres-results-outbox.js';
-import { engines, type TestDatabase, truncateAll } from '../store/databases.js';
+import { engines, type TestDatabase, useFreshStore } from '../store/databases.js';
 
 const SECRET = 'whsec-test';
 
@@ -54,22 +54,14 @@ async function until(condition: () => boolean): Promise<void> {
 }
 
 describe.each(engines)('results webhook delivery on $name', (engine) => {
+  const fresh = useFreshStore(engine, { defaultRole: 'Engineer' });
   let database: TestDatabase;
   let clock: ManualClock;
   let store: PostgresCallStore;
   let outbox: PostgresResultsOutbox;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(database.db);
-    clock = new ManualClock();
-    store = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Engineer' });
+  beforeEach(() => {
+    ({ database, clock, store } = fresh);
     outbox = new PostgresResultsOutbox(database.db, clock);
   });
   afterEach(async () => {

@@ -1,26 +1,16 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
-import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
-import { engines, type TestDatabase, truncateAll } from './databases.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import { engines, type TestDatabase, useFreshStore } from './databases.js';
 
 const OUR_NUMBER = '+14155550100';
 const CANDIDATE = '+14155550123';
 
 describe.each(engines)('call lifecycle on $name', (engine) => {
+  const fresh = useFreshStore(engine, { defaultRole: 'Support Engineer' });
   let database: TestDatabase;
-  let clock: ManualClock;
   let store: PostgresCallStore;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(database.db);
-    clock = new ManualClock();
-    store = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Support Engineer' });
+  beforeEach(() => {
+    ({ database, store } = fresh);
   });
 
   it('creates an outbound interview once per idempotency key, also under concurrent requests', async () => {

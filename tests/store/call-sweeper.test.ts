@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import {
   ABANDONED_REASON,
@@ -8,27 +8,19 @@ import {
   UNPLACED_REASON,
 } from '../../src/store/call-sweeper.js';
 import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
-import { engines, type TestDatabase, truncateAll } from './databases.js';
+import { engines, type TestDatabase, useFreshStore } from './databases.js';
 
 const OUR_NUMBER = '+14155550100';
 const CANDIDATE = '+14155550123';
 const MINUTE_MS = 60_000;
 
 describe.each(engines)('call sweeper on $name', (engine) => {
+  const fresh = useFreshStore(engine, { defaultRole: 'Support Engineer' });
   let database: TestDatabase;
   let clock: ManualClock;
   let store: PostgresCallStore;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(database.db);
-    clock = new ManualClock();
-    store = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Support Engineer' });
+  beforeEach(() => {
+    ({ database, clock, store } = fresh);
   });
 
   const sweep = (s: PostgresCallStore = store) => sweepAbandonedCalls({ db: database.db, store: s, clock });

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import type { CallStore, TranscriptLineInput } from '../../src/store/call-store.js';
 import { CallWriter } from '../../src/store/call-writer.js';
-import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
-import { engines, type TestDatabase, truncateAll } from './databases.js';
+import type { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import { engines, type TestDatabase, useFreshStore } from './databases.js';
 
 /** Collects pino's JSON lines. */
 function captureLogs() {
@@ -53,20 +53,12 @@ const line = (n: number): TranscriptLineInput => ({
 });
 
 describe.each(engines)('call writer on $name', (engine) => {
+  const fresh = useFreshStore(engine, { defaultRole: 'Engineer' });
   let database: TestDatabase;
   let store: PostgresCallStore;
   let clock: ManualClock;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(database.db);
-    clock = new ManualClock();
-    store = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Engineer' });
+  beforeEach(() => {
+    ({ database, store, clock } = fresh);
   });
 
   async function newCall(sid: string): Promise<string> {

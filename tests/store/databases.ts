@@ -2,7 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import pg from 'pg';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
 import { openDatabase } from '../../src/store/database.js';
+import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
 import type { Database } from '../../src/store/schema.js';
 
 /**
@@ -66,4 +69,39 @@ export const engines: Engine[] = databaseUrl ? [pglite, postgres(databaseUrl)] :
 /** Empties every table between tests that share one database. */
 export async function truncateAll(db: Kysely<Database>): Promise<void> {
   await sql`truncate results_outbox, call_events, stage_timeline, transcript_lines, calls, interviews`.execute(db);
+}
+
+export interface FreshStore {
+  database: TestDatabase;
+  clock: ManualClock;
+  store: PostgresCallStore;
+}
+
+/**
+ * Opens the engine's database once for the enclosing describe and gives every test an empty
+ * store on a fresh manual clock. Read the fields inside tests and hooks (they change per test).
+ */
+export function useFreshStore(
+  engine: Engine,
+  options: { defaultRole?: string; recordingsDir?: () => Promise<string> } = {},
+): FreshStore {
+  const fresh = {} as FreshStore;
+  beforeAll(async () => {
+    fresh.database = await engine.open();
+  });
+  afterAll(async () => {
+    await fresh.database.close();
+  });
+  beforeEach(async () => {
+    await truncateAll(fresh.database.db);
+    fresh.clock = new ManualClock();
+    const recordingsDir = await options.recordingsDir?.();
+    fresh.store = new PostgresCallStore({
+      db: fresh.database.db,
+      clock: fresh.clock,
+      defaultRole: options.defaultRole ?? 'Engineer',
+      ...(recordingsDir === undefined ? {} : { recordingsDir }),
+    });
+  });
+  return fresh;
 }

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../src/lib/clock.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { CallStatus } from '../../src/store/call-store.js';
-import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
-import { engines, type TestDatabase, truncateAll } from './databases.js';
+import type { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import { engines, useFreshStore } from './databases.js';
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
@@ -12,18 +11,10 @@ function permutations<T>(items: T[]): T[][] {
 }
 
 describe.each(engines)('status callbacks in any order on $name', (engine) => {
-  let database: TestDatabase;
+  const fresh = useFreshStore(engine, { defaultRole: 'Engineer' });
   let store: PostgresCallStore;
-
-  beforeAll(async () => {
-    database = await engine.open();
-  });
-  afterAll(async () => {
-    await database.close();
-  });
-  beforeEach(async () => {
-    await truncateAll(database.db);
-    store = new PostgresCallStore({ db: database.db, clock: new ManualClock(), defaultRole: 'Engineer' });
+  beforeEach(() => {
+    ({ store } = fresh);
   });
 
   async function placedCall(callSid: string): Promise<string> {
