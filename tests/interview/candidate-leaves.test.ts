@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InterviewHarness } from './harness.js';
-
-function inSelfIntro(): InterviewHarness {
-  const h = new InterviewHarness();
-  h.start();
-  h.playAll();
-  h.candidate('Yes, this is Sam.');
-  h.completeStage('greeting', 'ok', []);
-  h.playAll();
-  return h;
-}
+import { InterviewHarness, inSelfIntro } from './harness.js';
 
 describe('a candidate who has to leave is closed politely and the reason is recorded', () => {
   it('ends with candidate_ended after the goodbye when they have to go', () => {

@@ -187,3 +187,14 @@ export function withStage(
 ): InterviewDefinition {
   return { ...base, stages: base.stages.map((s) => (s.name === name ? { ...s, ...patch } : s)) };
 }
+
+/** A harness past the greeting: the candidate confirmed, the LLM completed it, self_intro is open. */
+export function inSelfIntro(definition: InterviewDefinition = defaultDefinition): InterviewHarness {
+  const h = new InterviewHarness(definition);
+  h.start();
+  h.playAll();
+  h.candidate('Yes, this is Sam, go ahead.');
+  h.completeStage('greeting', 'ok', []);
+  h.playAll();
+  return h;
+}

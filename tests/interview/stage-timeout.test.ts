@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { InterviewHarness, withStage } from './harness.js';
+import { InterviewHarness, inSelfIntro, withStage } from './harness.js';
 
-/** Reaches self_intro with its opening question heard; returns the harness. */
-function inSelfIntro(timeBudgetMs: number): InterviewHarness {
-  // 5 s budget: shorter than the 6 s silence prompt, so the stage timer is what fires.
-  const h = new InterviewHarness(withStage('self_intro', { timeBudgetMs }));
-  h.start();
-  h.playAll();
-  h.candidate('Yes, this is Sam, go ahead.');
-  h.completeStage('greeting', 'ok', []);
-  h.playAll();
-  return h;
+/** 5 s budget: shorter than the 6 s silence prompt, so the stage timer is what fires. */
+function inSelfIntroWithBudget(timeBudgetMs: number): InterviewHarness {
+  return inSelfIntro(withStage('self_intro', { timeBudgetMs }));
 }
 
 describe('a stage whose time budget runs out moves on with a spoken bridge', () => {
   it('bridges to the next stage and asks its first question verbatim while the line is quiet', () => {
-    const h = inSelfIntro(5000);
+    const h = inSelfIntroWithBudget(5000);
     const before = h.effects.length;
     h.advance(5000);
     const effects = h.effects.slice(before);
@@ -34,7 +27,7 @@ describe('a stage whose time budget runs out moves on with a spoken bridge', () 
   });
 
   it('waits for the candidate to finish speaking, then bridges', () => {
-    const h = inSelfIntro(5000);
+    const h = inSelfIntroWithBudget(5000);
     h.send({ type: 'candidate_speech_started' });
     h.advance(6000);
     expect(h.stage).toBe('self_intro');
