@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The replay tools (src/replay) drive the protocol fakes; they compile with the service.
+COPY tests/fakes ./tests/fakes
 RUN npx tsc -p tsconfig.build.json
 
 # Runtime stage: production dependencies, compiled code, TwiML and the interview definitions.
