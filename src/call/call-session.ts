@@ -470,7 +470,7 @@ export class CallSession implements CallHandler {
     this.state = commit.state;
     this.history.restore(commit.history);
     this.timers.restore(commit.timers);
-    this.turns.restoreCount(commit.turnCount);
+    this.turns.rewindTo(commit.turnCount);
     this.lastCommit = undefined;
     this.candidateSpeaking = true;
   }

@@ -54,7 +54,8 @@ export class ReplyAudio {
   private readonly done: Promise<void>;
   private releaseHold: () => void = () => {};
   private readonly released: Promise<void>;
-  private startMark: string;
+  private readonly startMark: string;
+  private bytesBeforeStartMark = FRAME_BYTES;
 
   constructor(options: ReplyAudioOptions) {
     this.options = options;
@@ -173,16 +174,17 @@ export class ReplyAudio {
 
   private enqueue(audio: Buffer): void {
     const { player } = this.options;
-    if (this.timings.firstAudioSentAt === undefined && audio.length > FRAME_BYTES) {
-      // A mark right after the first frame tells when the caller started hearing us.
-      this.timings.firstAudioSentAt = this.options.now();
-      player.enqueue(audio.subarray(0, FRAME_BYTES));
-      player.mark(this.startMark);
-      player.enqueue(audio.subarray(FRAME_BYTES));
-      return;
-    }
     this.timings.firstAudioSentAt ??= this.options.now();
-    player.enqueue(audio);
+    // A mark right after the reply's first 20 ms frame tells when the caller started hearing
+    // it, whatever sizes the TTS chunks come in.
+    if (this.bytesBeforeStartMark > 0) {
+      const head = audio.subarray(0, this.bytesBeforeStartMark);
+      player.enqueue(head);
+      this.bytesBeforeStartMark -= head.length;
+      if (this.bytesBeforeStartMark === 0) player.mark(this.startMark);
+      audio = audio.subarray(head.length);
+    }
+    if (audio.length > 0) player.enqueue(audio);
   }
 }
 

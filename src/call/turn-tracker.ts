@@ -64,7 +64,13 @@ export class TurnTracker {
     return this.count;
   }
 
-  restoreCount(count: number): void {
+  /** A commit was taken back: its turns (numbered after `count`) never happened. */
+  rewindTo(count: number): void {
     this.count = count;
+    this.pending = undefined;
+    for (const [speechId, turn] of this.bySpeech) if (turn.turn > count) this.bySpeech.delete(speechId);
+    for (let i = this.completed.length - 1; i >= 0; i--) {
+      if ((this.completed[i]?.turn ?? 0) > count) this.completed.splice(i, 1);
+    }
   }
 }
