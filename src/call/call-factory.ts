@@ -118,10 +118,9 @@ class DeferredCall implements CallHandler {
     for (const replay of this.early.splice(0)) replay(session);
   }
 
-  onAudio(mulaw: Buffer, timestampMs: number): void {
+  onAudio(mulaw: Buffer): void {
     if (this.session) this.session.onAudio(mulaw);
     else this.early.push((s) => s.onAudio(mulaw));
-    void timestampMs;
   }
 
   onDtmf(digit: string): void {
