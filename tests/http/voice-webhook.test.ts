@@ -19,6 +19,21 @@ const inboundCall = {
   ApiVersion: '2010-04-01',
 };
 
+/** Posts the voice webhook to `edge` as Twilio would, signed over its PUBLIC_URL. */
+function postVoice(
+  edge: EdgeServer,
+  options: { path?: string; params?: Record<string, string>; signature?: string | null; publicUrl?: string } = {},
+) {
+  return postSignedWebhook({
+    localBaseUrl: edge.baseUrl,
+    publicUrl: options.publicUrl ?? edge.publicUrl,
+    path: options.path ?? '/twilio/voice',
+    authToken: AUTH_TOKEN,
+    params: options.params ?? inboundCall,
+    ...(options.signature === undefined ? {} : { signature: options.signature }),
+  });
+}
+
 describe('POST /twilio/voice', () => {
   let server: EdgeServer;
   afterEach(() => server?.close());
@@ -27,13 +42,7 @@ describe('POST /twilio/voice', () => {
     const clock = new ManualClock();
     const { store, close } = await memoryStore(clock);
     server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
-    const answer = await postSignedWebhook({
-      localBaseUrl: server.baseUrl,
-      publicUrl: server.publicUrl,
-      path: '/twilio/voice',
-      authToken: AUTH_TOKEN,
-      params: inboundCall,
-    });
+    const answer = await postVoice(server);
     expect(answer.status).toBe(200);
     expect(answer.body).toContain('<Connect><Stream url="wss://voice.example.com/twilio/media">');
     expect(answer.streamUrl).toBe('wss://voice.example.com/twilio/media');
@@ -54,11 +63,8 @@ describe('POST /twilio/voice', () => {
     const { store, close } = await memoryStore(clock);
     const created = await store.createOutboundInterview({ to: '+14155550123', from: '+14155550100' });
     server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
-    const answer = await postSignedWebhook({
-      localBaseUrl: server.baseUrl,
-      publicUrl: server.publicUrl,
+    const answer = await postVoice(server, {
       path: `/twilio/voice?interviewId=${created.interviewId}`,
-      authToken: AUTH_TOKEN,
       params: { ...inboundCall, Direction: 'outbound-api', CallStatus: 'in-progress' },
     });
     expect(answer.status).toBe(200);
@@ -74,14 +80,7 @@ describe('POST /twilio/voice', () => {
     const clock = new ManualClock();
     const { store, close } = await memoryStore(clock);
     server = await startEdgeServer({ clock, createCall: recordingCallFactory().factory, intake: store });
-    const answer = await postSignedWebhook({
-      localBaseUrl: server.baseUrl,
-      publicUrl: server.publicUrl,
-      path: '/twilio/voice',
-      authToken: AUTH_TOKEN,
-      params: inboundCall,
-      signature,
-    });
+    const answer = await postVoice(server, { signature });
     expect(answer.status).toBe(403);
     expect(answer.body).not.toContain('<Response>');
     expect(await store.getRecord(inboundCall.CallSid)).toBeNull();
@@ -90,13 +89,8 @@ describe('POST /twilio/voice', () => {
 
   it('refuses a signature made for another URL (a proxy must not change what is checked)', async () => {
     server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
-    const answer = await postSignedWebhook({
-      localBaseUrl: server.baseUrl,
-      publicUrl: server.baseUrl, // signed over the internal URL, not PUBLIC_URL
-      path: '/twilio/voice',
-      authToken: AUTH_TOKEN,
-      params: inboundCall,
-    });
+    // Signed over the internal URL, not PUBLIC_URL.
+    const answer = await postVoice(server, { publicUrl: server.baseUrl });
     expect(answer.status).toBe(403);
   });
 
@@ -107,14 +101,7 @@ describe('POST /twilio/voice', () => {
       maxCalls: 1,
     });
     server.registry.add('busy-call', { hangUp: () => {} });
-    const post = () =>
-      postSignedWebhook({
-        localBaseUrl: server.baseUrl,
-        publicUrl: server.publicUrl,
-        path: '/twilio/voice',
-        authToken: AUTH_TOKEN,
-        params: inboundCall,
-      });
+    const post = () => postVoice(server);
     const atCapacity = await post();
     expect(atCapacity.status).toBe(200);
     expect(atCapacity.body).toMatch(/<Say>[^<]+<\/Say><Hangup\/>/);
@@ -129,13 +116,7 @@ describe('POST /twilio/voice', () => {
 
   it('does not log the caller phone number at info', async () => {
     server = await startEdgeServer({ clock: new ManualClock(), createCall: recordingCallFactory().factory });
-    await postSignedWebhook({
-      localBaseUrl: server.baseUrl,
-      publicUrl: server.publicUrl,
-      path: '/twilio/voice',
-      authToken: AUTH_TOKEN,
-      params: inboundCall,
-    });
+    await postVoice(server);
     const all = JSON.stringify(server.logs.lines);
     expect(server.logs.lines.some((l) => l.msg === 'voice webhook answered')).toBe(true);
     expect(all).not.toContain('4155550123');
