@@ -3,9 +3,9 @@
  * system clock) as a candidate: answers each stage when the agent has finished speaking, and
  * optionally talks over the agent's replies. Keeps what the phone saw, on performance.now().
  */
-import type { CallSummary } from '../src/call/call-session.js';
-import type { SpeechSegment } from '../src/turns/scripted-partials.js';
-import type { SimCall, Simulation } from '../tests/support/call-simulator.js';
+import type { CallSummary } from '../src/call/call-summary.js';
+import type { SimCall, Simulation } from '../testing/call-simulator.js';
+import type { SpeechSegment } from '../testing/scripted-partials.js';
 import { answerFor, type Candidate, type Interjection, textOf } from './scenarios.js';
 
 export type Scenario = 'fluent' | 'hesitant' | 'talk-over';
@@ -49,8 +49,8 @@ export interface CallPlan {
   /** Called once the greeting has been heard, before the first answer. */
   afterGreeting?: () => void;
   /**
-   * Agent silence that ends its turn, ms. Default 600; longer than BargeInParams.resumeAfterMs
-   * (800) when the soft pause is on, or a pause would pass for the end of the reply.
+   * Agent silence that ends its turn, ms. Default 600: longer than any gap a hold on the
+   * caller's voice leaves (≤ ~60 ms).
    */
   agentDoneQuietMs?: number;
 }

@@ -16,10 +16,10 @@ import type { ToolSpec } from '../src/llm/reply-stream.js';
 import { createLogger } from '../src/observability/logger.js';
 import { DeepgramStt } from '../src/stt/deepgram-stt.js';
 import { DeepgramTts } from '../src/tts/deepgram-tts.js';
-import { speak } from '../src/turns/scripted-partials.js';
-import { startDeepgramFake } from '../tests/fakes/deepgram-fake.js';
-import { startOpenAiFake } from '../tests/fakes/openai-fake.js';
-import { scriptedInterviewer } from '../tests/support/scripted-interviewer.js';
+import { startDeepgramFake } from '../testing/fakes/deepgram-fake.js';
+import { startOpenAiFake } from '../testing/fakes/openai-fake.js';
+import { scriptedInterviewer } from '../testing/scripted-interviewer.js';
+import { speak } from '../testing/scripted-partials.js';
 import type { ProviderLatency } from './provider-latency.js';
 import type { BaselineTurn } from './turn-analysis.js';
 
@@ -66,7 +66,13 @@ export async function runNaiveBaseline(
   const logger = createLogger('warn');
   const stt = new DeepgramStt({ apiKey: 'dg-bench', apiUrl: deepgram.url, logger, clock: systemClock });
   const llm = new OpenAiLlm({ apiKey: 'sk-bench', baseUrl: openai.baseUrl, model: 'gpt-4o-mini', logger });
-  const tts = new DeepgramTts({ apiKey: 'dg-bench', apiUrl: deepgram.url, model: 'aura-2-thalia-en', logger });
+  const tts = new DeepgramTts({
+    apiKey: 'dg-bench',
+    apiUrl: deepgram.url,
+    model: 'aura-2-thalia-en',
+    logger,
+    clock: systemClock,
+  });
   const results: NaiveTurnResult[] = [];
   // The fake hands scripts to listen sessions in connection order: open one session at a time.
   let opening: Promise<unknown> = Promise.resolve();

@@ -18,7 +18,7 @@ export function printResults(r: BenchResults): void {
     `Voice-to-voice benchmark  ${r.date}  node ${r.machine.node}, ${r.machine.cpus ?? '?'} cores, ${r.wallS} s`,
     `Load average ${r.machine.loadAverage.join(' ')} (other work shares this machine); during the calls this process used ` +
       `${Math.round(r.host.cpuShareOfOneCore * 100)}% of a core, event loop late by p50 ${r.host.eventLoopDelayMs.p50} / ` +
-      `p99 ${r.host.eventLoopDelayMs.p99} / max ${r.host.eventLoopDelayMs.max} ms. Barge-in soft pause ${r.bargeInSoftPause ? 'on (default)' : 'off (--no-soft-pause)'}.`,
+      `p99 ${r.host.eventLoopDelayMs.p99} / max ${r.host.eventLoopDelayMs.max} ms. Hold on the caller's voice ${r.bargeInHoldOnVoice ? 'on (default)' : 'off (--no-hold)'}.`,
     `Providers: LLM first token ${l.llmFirstTokenMs} ms + ${l.llmTokenIntervalMs} ms/token, TTS first byte ${l.ttsFirstByteMs} ms, ` +
       `STT +${l.sttLatencyMs} ms on a 250 ms interim cadence. Agent voice ×${r.agentVoiceSpeed} in fluent/hesitant calls.`,
     `Calls: ${r.calls.map((c) => `${c.scenario} ${c.turns}t`).join(', ')}; ${o.turns} turns, ${o.speculativeTurns} answered by a speculation.`,
@@ -61,7 +61,13 @@ export function printResults(r: BenchResults): void {
     '0',
     o.backchannels.stoppedAgent === 0,
   );
-  row('  soft pause on a backchannel (clear → audio again)', o.backchannels.pauseMs);
+  count(
+    '  backchannels with a clear / an audible gap (> 120 ms)',
+    `${o.backchannels.cleared} / ${o.backchannels.audibleGap} of ${o.backchannels.count}`,
+    '0 / 0',
+    o.backchannels.cleared === 0 && o.backchannels.audibleGap === 0,
+  );
+  row('  longest gap in the agent audio after a backchannel', o.backchannels.gapMs);
   for (const [name, p] of Object.entries(o.premature)) {
     const target = name === 'hesitant' ? '0 (600–900 ms pauses)' : '0';
     count(
@@ -73,7 +79,11 @@ export function printResults(r: BenchResults): void {
     count(`  premature commits taken back before heard: ${name}`, String(p.caughtBeforeHeard));
   }
   const s = o.speculation;
-  count('speculative LLM calls wasted per turn', `${s.wastedPerTurn ?? '—'} (${s.wasted}/${s.commits})`);
+  count('speculations invalidated per turn (router)', `${s.wastedPerTurn ?? '—'} (${s.wasted}/${s.commits})`);
+  count('  most speculations for one utterance', String(s.mostInOneUtterance));
+  const t = s.thrownAway;
+  count('thrown away per turn: LLM calls', `${t.llmCallsPerTurn ?? '—'} (${t.llmCalls}/${s.commits})`);
+  count('  TTS characters', `${t.ttsCharactersPerTurn ?? '—'} (${t.ttsCharacters}/${s.commits})`);
   out.push('', 'Naive sequential baseline (speech_final → whole LLM reply → whole TTS → send), same turns:');
   row('naive: speech end → all reply audio ready to send', r.naive.voiceToVoiceReadyMs);
   row('naive: speech end → speech_final', r.naive.commitDelayMs);

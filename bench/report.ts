@@ -28,7 +28,7 @@ export interface BenchInput {
   naive: NaiveTurnResult[];
   /** At launch, once the service (with its in-memory PGlite) and the fakes are up, and at the end. */
   memory: { start: MemoryReading; afterStartup: MemoryReading; end: MemoryReading };
-  softPause: boolean;
+  holdOnVoice: boolean;
   /** The bench process during the calls: how late its event loop ran, and its CPU use. */
   host: { eventLoopDelayMs: { p50: number; p99: number; max: number }; cpuShareOfOneCore: number };
   wallS: number;
@@ -53,6 +53,9 @@ export function buildResults(input: BenchInput) {
   const summaries = input.calls.map((c) => c.observation.summary);
   const commits = summaries.reduce((n, s) => n + s.commits, 0);
   const wasted = summaries.reduce((n, s) => n + s.speculationsWasted, 0);
+  const thrownAwayLlm = summaries.reduce((n, s) => n + s.wasted.llmCalls, 0);
+  const thrownAwayTts = summaries.reduce((n, s) => n + s.wasted.ttsCharacters, 0);
+  const perTurn = (n: number) => (commits ? Math.round((n / commits) * 100) / 100 : undefined);
   const processing = all.flatMap((t) => (t.processing ? [t.processing] : []));
   const bargeIns = input.calls.flatMap((c) => c.figures.bargeIns);
   const backchannels = input.calls.flatMap((c) => c.figures.backchannels);
@@ -85,7 +88,7 @@ export function buildResults(input: BenchInput) {
     },
     latency: input.latency,
     agentVoiceSpeed: input.agentVoiceSpeed,
-    bargeInSoftPause: input.softPause,
+    bargeInHoldOnVoice: input.holdOnVoice,
     host: input.host,
     wallS: Math.round(input.wallS),
     calls: input.calls.map((c) => ({
@@ -99,6 +102,8 @@ export function buildResults(input: BenchInput) {
       unmatchedTurns: c.figures.unmatched,
       speculations: c.observation.summary.speculations,
       speculationsWasted: c.observation.summary.speculationsWasted,
+      mostSpeculationsInOneUtterance: c.observation.summary.mostSpeculationsInOneUtterance,
+      wasted: c.observation.summary.wasted,
       commits: c.observation.summary.commits,
       resumes: c.observation.summary.resumes,
       backchannelsIgnored: c.observation.summary.backchannelsIgnored,
@@ -158,7 +163,15 @@ export function buildResults(input: BenchInput) {
         started: summaries.reduce((n, s) => n + s.speculations, 0),
         wasted,
         commits,
-        wastedPerTurn: commits ? Math.round((wasted / commits) * 100) / 100 : undefined,
+        wastedPerTurn: perTurn(wasted),
+        mostInOneUtterance: Math.max(0, ...summaries.map((s) => s.mostSpeculationsInOneUtterance)),
+        /** Work spent on replies the caller never heard (discarded speculations, replies taken back). */
+        thrownAway: {
+          llmCalls: thrownAwayLlm,
+          ttsCharacters: thrownAwayTts,
+          llmCallsPerTurn: perTurn(thrownAwayLlm),
+          ttsCharactersPerTurn: perTurn(thrownAwayTts),
+        },
       },
       premature: {
         fluent: premature('fluent'),
@@ -175,7 +188,9 @@ export function buildResults(input: BenchInput) {
       backchannels: {
         count: backchannels.length,
         stoppedAgent: backchannels.filter((b) => b.stopped).length,
-        pauseMs: distribution(backchannels.map((b) => b.pauseMs)),
+        cleared: backchannels.filter((b) => b.cleared).length,
+        audibleGap: backchannels.filter((b) => (b.gapMs ?? 0) > 120).length,
+        gapMs: distribution(backchannels.map((b) => b.gapMs)),
       },
       processingMs: {
         turnsMeasured: processing.length,

@@ -3,7 +3,7 @@
  * hesitant answers with 600–900 ms pauses mid-sentence after "and", "um" and "so", and talk-over
  * during the agent's replies (backchannels that must not stop it, real interruptions that must).
  */
-import type { SpeechSegment } from '../src/turns/scripted-partials.js';
+import type { SpeechSegment } from '../testing/scripted-partials.js';
 
 export type Stage = 'greeting' | 'self_intro' | 'past_experience' | 'closing';
 

@@ -1,3 +1,4 @@
+import { omitUndefined } from '../src/lib/omit-undefined.js';
 /** Percentiles over benchmark samples (linear interpolation between closest ranks). */
 export interface Distribution {
   n: number;
@@ -22,7 +23,7 @@ export function distribution(values: readonly (number | undefined)[]): Distribut
   const round = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 10) / 10);
   return {
     n: sorted.length,
-    ...definedProps({
+    ...omitUndefined({
       p50: round(percentile(sorted, 50)),
       p95: round(percentile(sorted, 95)),
       max: round(sorted.at(-1)),
@@ -33,8 +34,4 @@ export function distribution(values: readonly (number | undefined)[]): Distribut
 /** The ratio a/b rounded to 2 decimals, when both exist. */
 export function ratio(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || b === undefined || b === 0 ? undefined : Math.round((a / b) * 100) / 100;
-}
-
-function definedProps<T extends Record<string, number | undefined>>(obj: T): Partial<Record<keyof T, number>> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
 }

@@ -5,7 +5,8 @@
  * barge-in stop times and backchannels that stopped the agent. Also extracts, per turn, what a
  * naive pipeline needs to redo the same turn (the utterance, the LLM requests, the spoken text).
  */
-import type { SpeechSegment } from '../src/turns/scripted-partials.js';
+import { omitUndefined } from '../src/lib/omit-undefined.js';
+import type { SpeechSegment } from '../testing/scripted-partials.js';
 import type { CallObservation, Scenario, Utterance } from './call-driver.js';
 import { lastUserText, streamedText, type TappedLlmRequest, type TappedTtsRequest, type WireTap } from './wire-tap.js';
 
@@ -64,8 +65,12 @@ export interface CallFigures {
   prematureHeard: number;
   /** Onset → clear at the phone; → end of the last agent frame the caller heard; as the service measured it. */
   bargeIns: { phoneStopMs?: number; earStopMs?: number; productStopMs?: number }[];
-  /** `stopped`: the reply was abandoned (no audio within 1.5 s of a clear); `pauseMs`: a soft pause's gap. */
-  backchannels: { stopped: boolean; pauseMs?: number }[];
+  /**
+   * `cleared`: a clear went out within 3 s of the onset; `stopped`: the reply was abandoned (no
+   * audio within 1.5 s of that clear); `gapMs`: the longest silence between the agent frames the
+   * caller heard in the 1.5 s after the onset (> 120 ms is audible).
+   */
+  backchannels: { cleared: boolean; stopped: boolean; gapMs?: number }[];
   baseline: BaselineTurn[];
 }
 
@@ -95,7 +100,7 @@ export function analyseCall(obs: CallObservation, tap: WireTap): CallFigures {
       turn: t.turn,
       speculative: t.speculative === true,
       llmRequests: 0,
-      ...defined({
+      ...omitUndefined({
         commitDelayMs: t.commitDelayMs,
         voiceToVoiceSentMs: t.voiceToVoiceSentMs,
         voiceToVoiceHeardMs: t.voiceToVoiceHeardMs,
@@ -145,20 +150,29 @@ export function analyseCall(obs: CallObservation, tap: WireTap): CallFigures {
       if (obs.heard.some((at) => at > onset && at < toPerf(u.endMs))) figures.prematureHeard++;
     } else if (u.kind === 'barge-in') {
       const clear = obs.clears.find((at) => at >= onset - 20 && at <= onset + 5000);
-      const silentFrom = endOfPlayback(obs.heard, onset);
+      // Stopped for good at the clear: a hold's short silence before it (released) is not the stop.
+      const silentFrom =
+        clear === undefined ? endOfPlayback(obs.heard, onset) : lastHeardBefore(obs.heard, onset, clear);
       figures.bargeIns.push(
-        defined({
+        omitUndefined({
           phoneStopMs: clear === undefined ? undefined : round(clear - onset),
           earStopMs: silentFrom === undefined ? undefined : round(silentFrom - onset),
         }),
       );
     } else {
-      // A soft pause clears too; the agent was stopped only if its audio did not come back.
+      // The hold stops feeding without a clear: what the caller hears is the gap, if any.
       const clear = obs.clears.find((at) => at >= onset - 20 && at <= onset + 3000);
       const resumed = clear === undefined ? undefined : obs.heard.find((at) => at > clear);
       const stopped = clear !== undefined && (resumed === undefined || resumed - clear > 1500);
-      const paused = clear !== undefined && !stopped && resumed !== undefined;
-      figures.backchannels.push(paused ? { stopped, pauseMs: round(resumed - clear) } : { stopped });
+      const heard = obs.heard.filter((at) => at >= onset - 20 && at <= onset + 1500);
+      const gaps = heard.slice(1).map((at, i) => at - heard[i]! - 20);
+      figures.backchannels.push(
+        omitUndefined({
+          cleared: clear !== undefined,
+          stopped,
+          gapMs: gaps.length ? round(Math.max(...gaps)) : undefined,
+        }),
+      );
     }
   }
   obs.summary.bargeIns.forEach((b, i) => {
@@ -277,16 +291,18 @@ function endOfPlayback(heard: number[], onset: number): number | undefined {
   return undefined;
 }
 
+/** End of the last frame that began playing after `onset` and before `clear`. */
+function lastHeardBefore(heard: number[], onset: number, clear: number): number | undefined {
+  const last = heard.filter((at) => at >= onset - 20 && at < clear).at(-1);
+  return last === undefined ? undefined : Math.min(clear, last + 20);
+}
+
 function span(from: number | undefined, to: number | undefined): number | undefined {
   return from === undefined || to === undefined ? undefined : round(to - from);
 }
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
-}
-
-function defined<T extends Record<string, number | undefined>>(obj: T): Partial<Record<keyof T, number>> {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, number>>;
 }
 
 export type { Utterance };

@@ -7,7 +7,9 @@
  *   npm run bench                 2 fluent calls, 1 hesitant, 1 with talk-over (~6 min)
  *   npm run bench -- --fluent 3   3 fluent calls (~7 min)
  *   npm run bench -- --quick      1 fluent call, a short talk-over call (a smoke run, ~2.5 min)
- *   npm run bench -- --no-soft-pause  barge-in decided on words alone (BargeInParams.pauseOnSpeechStart off;
+ *   npm run bench -- --stt-profile measured   the fake Deepgram under a seeded behaviour profile
+ *                                     (testing/fakes/deepgram-listen-profile.ts; `--stt-seed N`, default 1)
+ *   npm run bench -- --no-hold  barge-in decided on words alone (BargeInParams.holdOnVoice off;
  *                                     by default the service pauses its audio at the caller's speech onset)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,13 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { systemClock } from '../src/lib/clock.js';
-import { expectedTtsAudio } from '../tests/fakes/deepgram-speak.js';
-import { type Simulation, startSimulation } from '../tests/support/call-simulator.js';
+import { type Simulation, startSimulation } from '../testing/call-simulator.js';
+import {
+  isListenProfileName,
+  LISTEN_PROFILE_NAMES,
+  type ListenProfileChoice,
+} from '../testing/fakes/deepgram-listen-profile.js';
+import { expectedTtsAudio } from '../testing/fakes/deepgram-speak.js';
 import { type CallPlan, probeGreeting, runCall } from './call-driver.js';
 import { heapAfterGc, memoryNow } from './memory.js';
 import { runNaiveBaseline } from './naive-pipeline.js';
@@ -42,9 +49,12 @@ const NAIVE_CONCURRENCY = 4;
 const GREETING_OPENING = 'Hi, this is an AI interviewer';
 
 const quick = process.argv.includes('--quick');
-const softPause = !process.argv.includes('--no-soft-pause');
-/** A soft pause lasts up to resumeAfterMs (1 s): the candidate must not take it for the end of a reply. */
-const agentDoneQuietMs = softPause ? 1200 : 600;
+/** Greeting probes dialled at once, as issue 11's four simultaneous calls. */
+const TOGETHER = 4;
+const sttProfile = profileArg();
+const holdOnVoice = !process.argv.includes('--no-hold');
+/** Agent silence that ends its turn for the scripted candidate, ms (a hold's gap is ≤ ~60 ms). */
+const agentDoneQuietMs = 600;
 /** `--fluent N`: fluent calls (1–3). Default 2, so the whole run stays near 6 minutes. */
 const fluentArg = process.argv.indexOf('--fluent');
 const fluentCalls = quick ? 1 : Math.min(3, Math.max(1, Number(process.argv[fluentArg + 1] ?? 2) || 2));
@@ -56,12 +66,14 @@ async function main(): Promise<void> {
   const tap = new WireTap();
   tap.install();
   let voiceSpeed = AGENT_VOICE_SPEED;
+  if (sttProfile) console.log(`STT profile: ${sttProfile.profile} (seed ${sttProfile.seed})`);
   const sim = await startSimulation({
+    ...(sttProfile ? { sttProfile } : {}),
     clock: systemClock,
     ...BENCH_LATENCY,
     ttsAudioFor: (text) => faster(expectedTtsAudio(text), voiceSpeed),
     logLevel: 'warn',
-    bargeInParams: { pauseOnSpeechStart: softPause },
+    bargeInParams: { holdOnVoice },
   });
   const memoryStarted = memoryNow();
   const calls: BenchCall[] = [];
@@ -81,6 +93,11 @@ async function main(): Promise<void> {
     log(
       `greeting probes: ${probes} calls, first frame p50 ${g.p50} ms, max ${g.max} ms, heap +${probeHeapKb} KB a call`,
     );
+    // Issue 11: calls that start together must each hear the greeting within 150 ms too.
+    const together = await Promise.all(Array.from({ length: TOGETHER }, () => probeGreeting(sim)));
+    greetingProbesMs.push(...together);
+    const t = distribution(together);
+    log(`greeting, ${TOGETHER} calls starting together: first frame p50 ${t.p50} ms, max ${t.max} ms`);
 
     const plans: CallPlan[] = [
       ...FLUENT_CANDIDATES.slice(0, fluentCalls).map(
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
     probeHeapKb,
     naive,
     memory: { start: memoryStart, afterStartup: memoryStarted, end: memoryNow() },
-    softPause,
+    holdOnVoice,
     host: {
       eventLoopDelayMs: {
         p50: lateMs(loopDelay.percentile(50)),
@@ -203,3 +220,15 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;
 });
+
+/** `--stt-profile NAME [--stt-seed N]`: a named fake-Deepgram profile, or undefined for the fixed cadence. */
+function profileArg(): ListenProfileChoice | undefined {
+  const at = process.argv.indexOf('--stt-profile');
+  if (at < 0) return undefined;
+  const name = process.argv[at + 1] ?? '';
+  if (!isListenProfileName(name)) {
+    throw new Error(`--stt-profile: unknown profile "${name}"; known: ${LISTEN_PROFILE_NAMES.join(', ')}`);
+  }
+  const seedAt = process.argv.indexOf('--stt-seed');
+  return { profile: name, seed: seedAt < 0 ? 1 : Number(process.argv[seedAt + 1]) || 1 };
+}

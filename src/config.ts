@@ -1,29 +1,47 @@
 import os from 'node:os';
 import path from 'node:path';
 import { AppError, ErrorCodes } from './lib/errors.js';
+import { omitUndefined } from './lib/omit-undefined.js';
 
 /**
  * The only reader of process.env. Everything else receives a frozen Config.
  * A missing or malformed setting raises CONFIG_INVALID with one line naming it.
  */
+/** A second OpenAI-compatible endpoint for when the first fails (OPENAI_FALLBACK_*). */
+export interface OpenAiFallback {
+  baseUrl: string;
+  model: string;
+  apiKey?: string;
+}
+
 export interface Config {
   port: number;
   /** Base URL Twilio reaches, without trailing slash; also the signature-check base. */
   publicUrl: string;
   twilio: { accountSid?: string; authToken?: string; phoneNumber?: string };
   deepgram: { apiKey?: string; apiUrl: string; ttsModel: string; sttModel: string };
-  openai: { apiKey?: string; baseUrl?: string; model: string };
+  openai: { apiKey?: string; baseUrl?: string; model: string; fallback?: OpenAiFallback };
   /** Bearer token for /api; unset means the recruiter API answers 401 to everyone. */
   apiKey?: string;
   databaseUrl?: string;
   dataDir: string;
   maxCalls: number;
+  /** WORKERS: service processes on the port (node:cluster); default one per core. Embedded database: always 1. */
+  workers: number;
+  /** How long a voice webhook's place under MAX_CALLS waits for its media stream, ms. */
+  admissionTimeoutMs: number;
+  /** /api requests a minute per client address and per API key (0: no limit). */
+  apiRateLimit: { perAddress: number; perKey: number };
   logLevel: string;
   /** How long SIGTERM waits for calls in progress before closing them, ms. */
   drainTimeoutMs: number;
   results: { webhookUrl?: string; webhookSecret?: string };
   /** Write every call as a replayable fixture under DATA_DIR/recordings. */
   recordCalls: boolean;
+  /** RECORD_AUDIO: record every call's audio (both sides mixed) to DATA_DIR/recordings/<callId>; default on. */
+  recordAudio: boolean;
+  /** DEFAULT_TEMPLATE_ID: the interview template inbound calls run; unset means the built-in default. */
+  defaultTemplateId?: string;
   /** Calls older than this are purged; 0 keeps them for ever. */
   retentionDays: number;
   /** Role used for inbound calls that match no pending interview. */
@@ -34,6 +52,8 @@ export interface Config {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const E164 = /^\+[1-9]\d{6,14}$/;
+/** An interview definition's id (src/interview/definition.ts). */
+const TEMPLATE_ID = /^[a-z][a-z0-9_-]*$/;
 
 type Env = Record<string, string | undefined>;
 
@@ -68,9 +88,9 @@ function readString(env: Env, name: string): string | undefined {
   return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
 }
 
-function readFlag(env: Env, name: string): boolean {
+function readFlag(env: Env, name: string, fallback = false): boolean {
   const raw = readString(env, name);
-  if (raw === undefined) return false;
+  if (raw === undefined) return fallback;
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw invalid(name, `must be 1 or 0, got "${raw}"`);
@@ -97,6 +117,10 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   const webhookUrl = readUrl(env, 'RESULTS_WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = readString(env, 'RESULTS_WEBHOOK_SECRET');
+  const defaultTemplateId = readString(env, 'DEFAULT_TEMPLATE_ID');
+  if (defaultTemplateId !== undefined && !TEMPLATE_ID.test(defaultTemplateId)) {
+    throw invalid('DEFAULT_TEMPLATE_ID', 'must be a template id: lowercase letters, digits, _ or -');
+  }
   if (webhookUrl !== undefined && webhookSecret === undefined) {
     throw invalid('RESULTS_WEBHOOK_SECRET', 'is required when RESULTS_WEBHOOK_URL is set');
   }
@@ -117,14 +141,22 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
         baseUrl: readUrl(env, 'OPENAI_BASE_URL', ['http:', 'https:']),
       }),
       model: readString(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini',
+      ...readOpenAiFallback(env),
     },
-    ...omitUndefined({ apiKey: readString(env, 'API_KEY'), databaseUrl }),
+    ...omitUndefined({ apiKey: readString(env, 'API_KEY'), databaseUrl, defaultTemplateId }),
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './data'),
     maxCalls: readInt(env, 'MAX_CALLS', defaultMaxCalls(), 1),
+    workers: readInt(env, 'WORKERS', os.availableParallelism(), 1),
+    admissionTimeoutMs: readInt(env, 'ADMISSION_TIMEOUT_MS', 15_000, 1),
+    apiRateLimit: {
+      perAddress: readInt(env, 'API_RATE_LIMIT_PER_ADDRESS', 120, 0),
+      perKey: readInt(env, 'API_RATE_LIMIT_PER_KEY', 600, 0),
+    },
     logLevel,
     drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 600_000, 0),
     results: omitUndefined({ webhookUrl, webhookSecret }),
     recordCalls: readFlag(env, 'RECORD_CALLS'),
+    recordAudio: readFlag(env, 'RECORD_AUDIO', true),
     retentionDays: readInt(env, 'RETENTION_DAYS', 0, 0),
     defaultRole: readString(env, 'DEFAULT_ROLE') ?? 'Software Engineer',
     dtmfZeroEndsCall: readFlag(env, 'DTMF_ZERO_ENDS_CALL'),
@@ -132,16 +164,18 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   return deepFreeze(config);
 }
 
-/** exactOptionalPropertyTypes: optional keys are absent, never present-but-undefined. */
-function omitUndefined<T extends Record<string, unknown>>(obj: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as {
-    [K in keyof T]?: Exclude<T[K], undefined>;
-  };
-}
-
 function deepFreeze<T extends object>(obj: T): Readonly<T> {
   for (const value of Object.values(obj)) {
     if (value && typeof value === 'object') deepFreeze(value);
   }
   return Object.freeze(obj);
+}
+
+/** OPENAI_FALLBACK_BASE_URL turns the fallback on; its model and key default to the primary's. */
+function readOpenAiFallback(env: Env): { fallback?: OpenAiFallback } {
+  const baseUrl = readUrl(env, 'OPENAI_FALLBACK_BASE_URL', ['http:', 'https:']);
+  if (!baseUrl) return {};
+  const apiKey = readString(env, 'OPENAI_FALLBACK_API_KEY') ?? readString(env, 'OPENAI_API_KEY');
+  const model = readString(env, 'OPENAI_FALLBACK_MODEL') ?? readString(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini';
+  return { fallback: { baseUrl, model, ...omitUndefined({ apiKey }) } };
 }

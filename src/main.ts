@@ -1,13 +1,19 @@
 /**
  * Composition root: read the configuration, start the service, handle signals. Nothing else.
+ *
+ * The database is opened first and the rest of the service loaded while it opens: loading
+ * the modules (the SDKs are thousands of files) and starting embedded PGlite each take 1–3 s
+ * on a busy 2-core machine, and PGlite's WebAssembly compiles off the main thread.
  */
+import cluster from 'node:cluster';
 import path from 'node:path';
+import { planCluster } from './cluster/cluster-plan.js';
 import { type Config, loadConfig } from './config.js';
 import { systemClock } from './lib/clock.js';
 import { isAppError } from './lib/errors.js';
 import { createLogger } from './observability/logger.js';
-import { createCallRecording } from './replay/service-recording.js';
-import { type Service, startService } from './service.js';
+import type { Service } from './service.js';
+import { openCallStorage } from './store/call-storage.js';
 
 function readConfig(): Readonly<Config> {
   try {
@@ -24,6 +30,20 @@ function readConfig(): Readonly<Config> {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
+  const plan = planCluster(config);
+  if (plan.reduced) logger.info({ asked: config.workers, workers: plan.workers }, plan.reduced);
+  if (cluster.isPrimary && plan.workers > 1) {
+    const { runPrimary } = await import('./cluster/primary.js');
+    return runPrimary(plan, logger);
+  }
+  const storage = openCallStorage(config, systemClock, logger);
+  // Settled here too, so a failure while the modules load is reported once, by startService.
+  storage.catch(() => undefined);
+  const [{ startService }, { createCallRecording }, { clusterMetricsText }] = await Promise.all([
+    import('./service.js'),
+    import('./recording/service-recording.js'),
+    import('./cluster/cluster-metrics.js'),
+  ]);
   const missing = [
     ['TWILIO_AUTH_TOKEN', config.twilio.authToken],
     ['DEEPGRAM_API_KEY', config.deepgram.apiKey],
@@ -45,6 +65,8 @@ async function main(): Promise<void> {
   const service: Service = await startService({
     config,
     logger,
+    storage,
+    ...(cluster.isWorker ? { metricsText: clusterMetricsText } : {}),
     ...(recording
       ? {
           recording,

@@ -1,28 +1,43 @@
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import express, { type Router } from 'express';
 import { createCallFactory, type Providers } from './call/call-factory.js';
-import { CallRegistry } from './call/call-registry.js';
-import type { CallSummary } from './call/call-session.js';
-import { GreetingCache } from './call/greeting-cache.js';
-import { ResultsDeliverer } from './call/results-outbox.js';
-import { createTwilioCalls, type TwilioHttpClient } from './call/twilio-calls.js';
+import type { CallSummary } from './call/call-summary.js';
 import type { Config } from './config.js';
+import { createConsole } from './console/console-router.js';
+import { consoleTemplates } from './console/console-templates.js';
+import { createCallErasure } from './http/call-erasure.js';
+import { CallRegistry } from './http/call-registry.js';
+import { createRateLimits } from './http/rate-limit.js';
+import { createRecordingRouter } from './http/recording-route.js';
 import { createRecruiterRouter } from './http/recruiter-api.js';
 import { createServer, type RunningServer } from './http/server.js';
+import { createTemplatesRouter } from './http/templates-api.js';
 import { createTwilioCallbackRouter } from './http/twilio-callbacks.js';
-import { createDefinitionRegistry, greetingOpening } from './interview/index.js';
+import { createDefinitionRegistry, greetingOpening, SHUTDOWN_GOODBYE } from './interview/index.js';
+import { CircuitBreaker, DEFAULT_BREAKER } from './lib/circuit-breaker.js';
 import { type Clock, systemClock } from './lib/clock.js';
+import { FallbackLlm, type ProviderEvents } from './llm/fallback-llm.js';
 import { OpenAiLlm } from './llm/openai-llm.js';
+import type { LlmProvider } from './llm/reply-stream.js';
 import type { MediaTap } from './media/media-session.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
+import { AudioRecordings } from './recording/audio-recordings.js';
+import { TapTee } from './recording/tap-tee.js';
+import { ResultsDeliverer } from './results/results-deliverer.js';
 import { type CallStorage, openCallStorage } from './store/call-storage.js';
 import { startCallSweeper } from './store/call-sweeper.js';
 import { startRetentionPurge } from './store/retention.js';
 import { DeepgramStt } from './stt/deepgram-stt.js';
+import { TemplateDefinitions } from './templates/template-definitions.js';
+import { warmTemplateGreeting, warmTemplateGreetings } from './templates/template-greetings.js';
 import { DeepgramTts } from './tts/deepgram-tts.js';
+import { GreetingCache } from './tts/greeting-cache.js';
+import { HOLDING_LINES } from './tts/holding-lines.js';
 import type { BargeInParams } from './turns/barge-in-policy.js';
 import type { CommitParams, StageCommitParams } from './turns/commit-params.js';
+import { createTwilioCalls, type TwilioHttpClient } from './twilio/twilio-calls.js';
 
 export interface ServiceOptions {
   config: Readonly<Config>;
@@ -46,6 +61,14 @@ export interface ServiceOptions {
     prerenderedSpeech?: (callId: string, text: string, audio: Buffer) => void;
   };
   onCallEnded?: (callId: string, summary: CallSummary) => void;
+  /**
+   * Storage already being opened for this config (main.ts starts it before loading the rest of
+   * the service, so the embedded database starts while the modules load). The service owns it
+   * from here and closes it. Default: opened here.
+   */
+  storage?: Promise<CallStorage>;
+  /** Serves /metrics from here instead of this process's registry (cluster workers: the aggregate). */
+  metricsText?: (registry: Metrics['registry']) => () => Promise<string>;
 }
 
 export interface Service {
@@ -56,14 +79,20 @@ export interface Service {
   registry: CallRegistry;
   logger: Logger;
   server: RunningServer;
+  /** Where each call's recordings live: `<recordingsDir>/<callId>/` (audio.wav, and RECORD_CALLS fixtures). */
+  recordingsDir: string;
   /** Resolves once the greeting's opening is rendered ahead (or that failed, or there is no key). */
   greetingReady: Promise<void>;
-  /** Stops taking calls, drains up to `drainTimeoutMs`, closes everything. */
+  /**
+   * Stops taking calls, drains up to `drainTimeoutMs` (then cuts the rest off as the service's
+   * doing), waits for the calls' records and the results deliverer, then closes storage. A second
+   * call returns the first one's promise.
+   */
   close(drainTimeoutMs?: number): Promise<void>;
 }
 
 /** The real providers, pointed at the configured endpoints (Deepgram, any OpenAI-compatible LLM). */
-export function createProviders(config: Readonly<Config>, logger: Logger, clock: Clock): Providers {
+export function createProviders(config: Readonly<Config>, logger: Logger, clock: Clock, metrics?: Metrics): Providers {
   // Without keys the service still starts (webhooks, API, health); calls then fail to connect.
   const deepgramKey = config.deepgram.apiKey ?? 'unset';
   return {
@@ -79,14 +108,50 @@ export function createProviders(config: Readonly<Config>, logger: Logger, clock:
       apiUrl: config.deepgram.apiUrl,
       model: config.deepgram.ttsModel,
       logger,
-    }),
-    llm: new OpenAiLlm({
-      apiKey: config.openai.apiKey ?? 'unset',
-      ...(config.openai.baseUrl ? { baseUrl: config.openai.baseUrl } : {}),
-      model: config.openai.model,
-      logger,
       clock,
     }),
+    llm: createLlm(config, logger, clock, metrics),
+  };
+}
+
+/** The configured LLM: the primary endpoint, and the fallback behind a circuit breaker when one is set. */
+function createLlm(config: Readonly<Config>, logger: Logger, clock: Clock, metrics?: Metrics): LlmProvider {
+  const primary = new OpenAiLlm({
+    apiKey: config.openai.apiKey ?? 'unset',
+    ...(config.openai.baseUrl ? { baseUrl: config.openai.baseUrl } : {}),
+    model: config.openai.model,
+    logger,
+    clock,
+  });
+  const spare = config.openai.fallback;
+  if (!spare) return primary;
+  const fallback = new OpenAiLlm({
+    apiKey: spare.apiKey ?? 'unset',
+    baseUrl: spare.baseUrl,
+    model: spare.model,
+    logger,
+    clock,
+  });
+  const states = { closed: 0, open: 1, half_open: 2 } as const;
+  metrics?.breakerState.set({ provider: 'llm' }, 0);
+  const breaker = new CircuitBreaker(clock, DEFAULT_BREAKER, (state) => {
+    logger.warn({ provider: 'llm', state }, 'llm circuit breaker changed');
+    metrics?.breakerState.set({ provider: 'llm' }, states[state]);
+  });
+  return new FallbackLlm({
+    primary,
+    fallback,
+    breaker,
+    logger,
+    ...(metrics ? { events: providerEvents(metrics) } : {}),
+  });
+}
+
+function providerEvents(metrics: Metrics): ProviderEvents {
+  return {
+    error: (provider, code) => metrics.providerErrors.inc({ provider, code }),
+    timeout: (provider) => metrics.providerTimeouts.inc({ provider }),
+    fallback: (provider) => metrics.providerFallbacks.inc({ provider }),
   };
 }
 
@@ -100,19 +165,64 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const registry = new CallRegistry(config.maxCalls);
-  const storage = await openCallStorage(config, clock, logger);
-  const providers = createProviders(config, logger, clock);
-  const definitions = createDefinitionRegistry();
+  const registry = new CallRegistry(config.maxCalls, clock, config.admissionTimeoutMs);
+  const storage = await (options.storage ?? openCallStorage(config, clock, logger));
+  const providers = createProviders(config, logger, clock, metrics);
+  const builtIn = createDefinitionRegistry();
+  const definitions = new TemplateDefinitions({ builtIn, store: storage.templates, logger });
   const greetings = new GreetingCache(providers.tts, config.deepgram.ttsModel, logger);
+  // RECORD_AUDIO: each call's audio in DATA_DIR/recordings/<callId>/, beside any RECORD_CALLS fixture.
+  const recordingsDir = path.join(config.dataDir, 'recordings');
+  const audioRecordings = config.recordAudio
+    ? new AudioRecordings({ rootDir: recordingsDir, clock, logger, store: storage.recordings })
+    : undefined;
+  const taps = new TapTee();
+  const fixtureRecording = options.recording;
+  // Openings rendered ahead: the built-in one's, and every live template's (and on each change).
   const greetingReady = config.deepgram.apiKey
-    ? greetings.warm(greetingOpening(definitions.get('default')))
+    ? Promise.all([
+        greetings.warm(greetingOpening(builtIn.get('default'))),
+        // Lines that must play when TTS fails mid-call: the holding lines and the error goodbye.
+        ...HOLDING_LINES.map((line) => greetings.warm(line)),
+        greetings.warm(builtIn.get('default').phrases.goodbye.error),
+        greetings.warm(SHUTDOWN_GOODBYE),
+        warmTemplateGreetings({
+          store: storage.templates,
+          greetings,
+          logger,
+          ...(config.defaultTemplateId === undefined ? {} : { defaultTemplateId: config.defaultTemplateId }),
+        }).catch((err: unknown) => logger.warn({ err }, 'template greetings could not be rendered ahead')),
+      ]).then(() => undefined)
     : Promise.resolve();
 
   const twilioCalls = createTwilioCalls({
     twilio: config.twilio,
     publicUrl: config.publicUrl,
+    clock,
     ...(options.twilioHttpClient ? { httpClient: options.twilioHttpClient } : {}),
+  });
+  // The same WAV route behind the API's bearer key and behind the console's sign-in.
+  const recordingRoutes = createRecordingRouter({
+    findCallId: (id) => storage.recordings.findCallId(id),
+    recordingsDir,
+    logger,
+  });
+  const eraseCall = createCallErasure({ store: storage.calls, registry, logger });
+  const recruiterConsole = createConsole({
+    apiKey: config.apiKey,
+    store: storage.calls,
+    eraseCall,
+    clock,
+    logger,
+    definitions,
+    twilioCalls,
+    recordingRoutes,
+    templates: consoleTemplates(
+      storage.templates,
+      config.deepgram.apiKey ? (definition) => void warmTemplateGreeting(greetings, definition) : undefined,
+    ),
+    templateStore: storage.templates,
+    acceptsResume: true,
   });
   const routers: Router[] = [
     createTwilioCallbackRouter({
@@ -122,12 +232,32 @@ export async function startService(options: ServiceOptions): Promise<Service> {
       logger,
       twilioCalls,
     }),
-    express
-      .Router()
-      .use('/api', createRecruiterRouter({ apiKey: config.apiKey, store: storage.calls, twilioCalls, logger })),
+    express.Router().use(
+      '/api',
+      createRecruiterRouter({
+        apiKey: config.apiKey,
+        rateLimits: createRateLimits(clock, { ...config.apiRateLimit, windowMs: 60_000 }),
+        store: storage.calls,
+        eraseCall,
+        twilioCalls,
+        logger,
+        templates: storage.templates,
+        routes: [
+          recordingRoutes,
+          createTemplatesRouter({
+            store: storage.templates,
+            logger,
+            ...(config.deepgram.apiKey
+              ? { onChanged: (definition) => void warmTemplateGreeting(greetings, definition) }
+              : {}),
+          }),
+        ],
+      }),
+    ),
+    recruiterConsole.router,
   ];
 
-  const createCall = createCallFactory({
+  const calls = createCallFactory({
     clock,
     metrics,
     store: storage.calls,
@@ -139,7 +269,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     ...(options.commitParams ? { commitParams: options.commitParams } : {}),
     ...(options.stageCommitParams ? { stageCommitParams: options.stageCommitParams } : {}),
     ...(options.bargeInParams ? { bargeInParams: options.bargeInParams } : {}),
-    ...(options.recording ? { wrapProviders: options.recording.wrapProviders } : {}),
+    ...(fixtureRecording
+      ? {
+          wrapProviders: (providers: Providers, context: { callId: string; tap?: MediaTap }) => {
+            const tap = taps.primaryOf(context.tap);
+            return fixtureRecording.wrapProviders(providers, { callId: context.callId, ...(tap ? { tap } : {}) });
+          },
+        }
+      : {}),
     ...(options.recording?.prerenderedSpeech ? { onPrerenderedSpeech: options.recording.prerenderedSpeech } : {}),
     ...(options.onCallEnded ? { onCallEnded: options.onCallEnded } : {}),
   });
@@ -152,8 +289,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     intake: storage.calls,
     routers,
     clock,
-    createCall,
-    ...(options.recording ? { createTap: options.recording.createTap } : {}),
+    ...(options.metricsText ? { metricsText: options.metricsText(metrics.registry) } : {}),
+    createCall: calls.createCall,
+    ...(fixtureRecording || audioRecordings
+      ? { createTap: () => taps.combine(fixtureRecording?.createTap(), audioRecordings?.createTap()) }
+      : {}),
   });
 
   const deliverer =
@@ -183,6 +323,20 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   });
   const actual = (server.server.address() as AddressInfo).port;
   const host = options.listenHost ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  const close = async (drainTimeoutMs: number) => {
+    // Open event streams would keep the HTTP server from closing.
+    recruiterConsole.close();
+    await server.shutdown(drainTimeoutMs);
+    // Every call has ended by now; their last writes must land before storage closes.
+    await calls.settled();
+    await deliverer?.stop();
+    stopRetention();
+    await stopSweeper();
+    // Recordings of the calls just ended finish writing (and storing their length) first.
+    await audioRecordings?.whenIdle();
+    await storage.close();
+  };
   return {
     baseUrl: `http://${host}:${actual}`,
     wsUrl: `ws://${host}:${actual}/twilio/media`,
@@ -191,13 +345,11 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     registry,
     logger,
     server,
+    recordingsDir,
     greetingReady,
-    async close(drainTimeoutMs = config.drainTimeoutMs) {
-      await server.shutdown(drainTimeoutMs);
-      deliverer?.stop();
-      stopRetention();
-      await stopSweeper();
-      await storage.close();
+    close(drainTimeoutMs = config.drainTimeoutMs) {
+      closing ??= close(drainTimeoutMs);
+      return closing;
     },
   };
 }

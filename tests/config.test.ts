@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(Object.isFrozen(config.twilio)).toBe(true);
   });
 
+  it('records every call unless RECORD_AUDIO=0, and runs the built-in interview unless DEFAULT_TEMPLATE_ID names one', () => {
+    expect(loadConfig({}).recordAudio).toBe(true);
+    expect(loadConfig({ RECORD_AUDIO: '0' }).recordAudio).toBe(false);
+    expect(loadConfig({}).defaultTemplateId).toBeUndefined();
+    expect(loadConfig({ DEFAULT_TEMPLATE_ID: 'backend-go' }).defaultTemplateId).toBe('backend-go');
+  });
+
   it('derives PUBLIC_URL from PORT and trims trailing slashes', () => {
     expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
     expect(loadConfig({ PUBLIC_URL: 'https://x.fly.dev/' }).publicUrl).toBe('https://x.fly.dev');
@@ -42,6 +49,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ RESULTS_WEBHOOK_URL: 'https://hr.example.com/hook' }, /^RESULTS_WEBHOOK_SECRET is required/],
     [{ RECORD_CALLS: 'maybe' }, /^RECORD_CALLS must be 1 or 0/],
+    [{ RECORD_AUDIO: 'off' }, /^RECORD_AUDIO must be 1 or 0/],
+    [{ DEFAULT_TEMPLATE_ID: 'Backend Go' }, /^DEFAULT_TEMPLATE_ID must be a template id/],
   ])('rejects %o with one line naming the setting', (env, expected) => {
     const message = errorOf(env);
     expect(message).toMatch(expected);

@@ -1,60 +1,75 @@
-import type { ChatMessage, LlmProvider, ToolSpec } from '../llm/reply-stream.js';
-import type { OutboundPlayer } from '../media/outbound-player.js';
+/**
+ * The agent's voice for one call: the queue of things to say, each played in order through the
+ * audio sink. It reports back only by posting SpeechReports (first heard, generated, finished)
+ * into the call's mailbox, never by calling up, so nothing it does re-enters its caller.
+ */
+import type { Clock } from '../lib/clock.js';
+import { sleep } from '../lib/sleep.js';
+import type { LlmProvider } from '../llm/reply-stream.js';
+import type { AudioSink, MarkId } from '../media/audio-sink.js';
 import type { Logger } from '../observability/logger.js';
+import type { HoldingLines } from '../tts/holding-lines.js';
 import type { Synthesizer } from '../tts/synthesizer.js';
-import { ReplyAudio, type ReplyAudioTimings } from './reply-audio.js';
-import { type GeneratedReply, generateSpokenReply } from './reply-generation.js';
+import { linkedController } from './linked-controller.js';
+import { ReplyAudio } from './reply-audio.js';
+import type { GeneratedReply } from './reply-generation.js';
+import {
+  DEFAULT_REPLY_RECOVERY,
+  generateWithRecovery,
+  type ReplyRecoveryParams,
+  sayWithRecovery,
+} from './reply-recovery.js';
+import type { SpeechReport, SpeechRequest, ThrownAwayWork } from './speech-types.js';
 
-/** Something the agent is to say: fixed text, or a reply the LLM writes. */
-export type SpeechRequest =
-  | { kind: 'say'; speechId: string; text: string; interruptible: boolean; prerendered?: Buffer }
-  | { kind: 'reply'; speechId: string; messages: ChatMessage[]; tools: ToolSpec[] };
+export type { SpeechFinished, SpeechReport, SpeechRequest, ThrownAwayWork } from './speech-types.js';
 
-export interface SpeechFinished {
-  speechId: string;
-  heardText: string;
-  interrupted: boolean;
-  timings: ReplyAudioTimings;
-}
+/** Longest wait for a playing holding line to be heard before the apology, ms. */
+const HOLDING_LINE_WAIT_MS = 5000;
 
 export interface AgentSpeechOptions {
-  player: OutboundPlayer;
+  sink: AudioSink;
   tts: Synthesizer;
   llm: LlmProvider;
+  /** The call's signal: aborting it stops every item's LLM and TTS requests. */
+  signal: AbortSignal;
   /** Media clock, ms. */
   now: () => number;
   logger: Logger;
-  /** Spoken when the LLM fails for one reply, so the caller is not left in silence. */
-  fallbackText: string;
-  /** Every item ends here exactly once: heard to its last mark, interrupted, or cancelled. */
-  onFinished: (finished: SpeechFinished) => void;
-  /** An LLM reply finished generating (its tool calls, its text). */
-  onGenerated: (speechId: string, reply: GeneratedReply) => void;
-  /** The first frame of an item was heard by the caller. */
-  onFirstHeard?: (speechId: string) => void;
+  /** Runs the holding-line timers and the pause between attempts. */
+  clock: Clock;
+  /** Said while a reply cannot start, so the caller is never left in silence. */
+  holdingLines: HoldingLines;
+  /** Default DEFAULT_REPLY_RECOVERY. */
+  recovery?: Partial<ReplyRecoveryParams>;
+  /** Into the call's mailbox: runs after whatever posted it has returned. */
+  post: (report: SpeechReport) => void;
 }
 
-/** One queued or playing item. */
+/** One queued or playing item (or a prepared one, held until queued). */
 export interface SpeechItem {
   request: SpeechRequest;
   audio: ReplyAudio;
+  /** Its own, aborted with the call's signal too (see `unlink`). */
   controller: AbortController;
-  /** All audio is in the player (or the item ended early). */
+  /** Stops listening to the call's signal once the item is over. */
+  unlink: () => void;
+  /** All audio is in the sink (or the item ended early). */
   generated: Promise<GeneratedReply | undefined>;
   interruptible: boolean;
   finished: boolean;
+  /** Generation ended and all its audio is in the sink. */
+  doneGenerating: boolean;
 }
 
 /**
- * The agent's voice: items play one after another in order. Each item starts generating at
- * once (a speculative reply even before it is queued), but its audio is held until every item
- * before it has put all its audio in the player, so replies never interleave. An item is over
- * when its last mark is heard, or when it is interrupted (then only the heard part counts).
+ * Items play one after another in order. Each item starts generating at once (a speculative
+ * reply even before it is queued), but its audio is held until every item before it has put all
+ * its audio in the sink, so replies never interleave. An item is over when its last mark is
+ * heard, or when it is interrupted or cancelled (then only the heard part counts).
  */
 export class AgentSpeech {
   private readonly options: AgentSpeechOptions;
   private items: SpeechItem[] = [];
-  private seq = 0;
 
   constructor(options: AgentSpeechOptions) {
     this.options = options;
@@ -62,25 +77,25 @@ export class AgentSpeech {
 
   /** Starts producing an item without queueing it: its audio stays held until `enqueue`. */
   prepare(request: SpeechRequest): SpeechItem {
-    const controller = new AbortController();
+    const { controller, unlink } = linkedController(this.options.signal);
     const audio = new ReplyAudio({
-      id: `s${++this.seq}`,
       tts: this.options.tts,
-      player: this.options.player,
+      sink: this.options.sink,
       signal: controller.signal,
       held: true,
       now: this.options.now,
       logger: this.options.logger,
     });
-    const item: SpeechItem = {
+    return {
       request,
       audio,
       controller,
+      unlink,
       interruptible: request.kind === 'reply' || request.interruptible,
       finished: false,
+      doneGenerating: false,
       generated: this.produce(request, audio, controller.signal),
     };
-    return item;
   }
 
   /** Queues an item (prepared or not); its audio follows everything queued before it. */
@@ -97,22 +112,20 @@ export class AgentSpeech {
   }
 
   /** Throws away an item that was prepared but never queued (a regretted speculation). */
-  discard(item: SpeechItem): void {
+  discard(item: SpeechItem): ThrownAwayWork {
     item.controller.abort();
+    return costOf(item);
   }
 
   /** A mark came back from Twilio (heard, not flushed by a clear). */
-  markPlayed(name: string): void {
-    const item = this.items.find((i) => i.audio.ownsMark(name));
-    if (!item) return;
-    item.audio.markPlayed(name);
-    if (name.endsWith('-start')) this.options.onFirstHeard?.(item.request.speechId);
-    this.finishHeardItems();
-  }
-
-  /** The item playing now or next, if any. */
-  get current(): SpeechItem | undefined {
-    return this.items[0];
+  markPlayed(mark: MarkId): void {
+    for (const item of this.items) {
+      const meaning = item.audio.markPlayed(mark);
+      if (meaning === undefined) continue;
+      if (meaning === 'first-heard') this.options.post({ type: 'speech_first_heard', speechId: item.request.speechId });
+      this.finishHeardItems();
+      return;
+    }
   }
 
   get isSpeaking(): boolean {
@@ -121,15 +134,18 @@ export class AgentSpeech {
 
   /** True when the item speaking now may be cut off by the caller. */
   get canBeInterrupted(): boolean {
+    // A clear would also flush the audio of an item that must survive (the goodbye) once it is
+    // in the sink behind the head (e.g. after a tool-only reply), and it would never be heard.
+    if (this.items.some((i) => !i.interruptible && i.audio.segments.length > 0)) return false;
     return this.items[0]?.interruptible ?? false;
   }
 
   /**
-   * Barge-in: clears Twilio's buffer and ours, stops every interruptible item, and reports what
-   * the caller heard of each. Items that may not be interrupted (the goodbye) play on.
+   * Barge-in: clears the sink, stops every interruptible item, and reports what the caller
+   * heard of each. Items that may not be interrupted (the goodbye) play on.
    */
   interrupt(): void {
-    const heardBytes = this.options.player.clear();
+    const heardUpTo = this.options.sink.clear();
     const kept: SpeechItem[] = [];
     for (const item of this.items) {
       if (!item.interruptible) {
@@ -137,24 +153,35 @@ export class AgentSpeech {
         continue;
       }
       item.controller.abort();
-      this.finish(item, item.audio.heardText(heardBytes), true);
+      this.finish(item, item.audio.heardText(heardUpTo), true);
     }
     this.items = kept;
     // Kept items were held behind the interrupted ones; let the first go now.
-    const first = kept[0];
-    if (first) first.audio.release();
+    kept[0]?.audio.release();
   }
 
   /** Drops one item (the machine cancelled it); what was heard of it is reported. */
   cancel(speechId: string): void {
-    const item = this.items.find((i) => i.request.speechId === speechId);
-    if (!item) return;
-    const playing = item === this.items[0] && item.audio.segments.length > 0;
-    const heard = playing ? item.audio.heardText(this.options.player.clear()) : '';
-    item.controller.abort();
-    this.items = this.items.filter((i) => i !== item);
+    const removed = this.remove(speechId);
+    if (!removed) return;
+    const { item, playing } = removed;
+    const heard = playing ? item.audio.heardText(this.options.sink.clear()) : '';
     this.finish(item, heard, playing);
     this.items[0]?.audio.release();
+  }
+
+  /**
+   * Takes one item back as if it had never been queued (a commit taken back before the caller
+   * heard anything of it): its audio is cleared if it had started, and nothing is reported.
+   */
+  withdraw(speechId: string): ThrownAwayWork | undefined {
+    const removed = this.remove(speechId);
+    if (!removed) return undefined;
+    const { item, playing } = removed;
+    if (playing) this.options.sink.clear();
+    item.finished = true;
+    this.items[0]?.audio.release();
+    return costOf(item);
   }
 
   /** Stops everything without reporting (the call is over). */
@@ -163,36 +190,72 @@ export class AgentSpeech {
     this.items = [];
   }
 
+  /** Stops and unqueues an item; `playing`: it was at the head with audio in the sink. */
+  private remove(speechId: string): { item: SpeechItem; playing: boolean } | undefined {
+    const index = this.items.findIndex((i) => i.request.speechId === speechId);
+    const item = this.items[index];
+    if (!item) return undefined;
+    const playing = index === 0 && item.audio.segments.length > 0;
+    item.controller.abort();
+    this.items.splice(index, 1);
+    return { item, playing };
+  }
+
   private async produce(
     request: SpeechRequest,
     audio: ReplyAudio,
     signal: AbortSignal,
   ): Promise<GeneratedReply | undefined> {
+    const recovery = {
+      audio,
+      signal,
+      clock: this.options.clock,
+      logger: this.options.logger,
+      lines: this.options.holdingLines,
+      params: { ...DEFAULT_REPLY_RECOVERY, ...this.options.recovery },
+    };
     if (request.kind === 'say') {
-      if (request.prerendered) audio.play(request.prerendered, request.text);
-      else audio.say(request.text);
+      if (request.prerendered) {
+        audio.play(request.prerendered, request.text);
+        return undefined;
+      }
+      const failure = await sayWithRecovery({ ...recovery, text: request.text });
+      if (failure !== undefined) await this.reportFailure(request.speechId, audio, signal, failure);
       return undefined;
     }
-    try {
-      return await generateSpokenReply({
-        llm: this.options.llm,
-        request: { messages: request.messages, tools: request.tools },
-        audio,
-        signal,
-        now: this.options.now,
-      });
-    } catch (err) {
-      this.options.logger.warn({ err }, 'llm reply failed; speaking the fallback');
-      audio.say(this.options.fallbackText);
-      return { text: this.options.fallbackText, toolCalls: [], aborted: false };
+    const { failure, ...reply } = await generateWithRecovery({
+      ...recovery,
+      llm: this.options.llm,
+      request: { messages: request.messages, tools: request.tools },
+      now: this.options.now,
+      ...(request.previousLine === undefined ? {} : { previousLine: request.previousLine }),
+    });
+    if (failure !== undefined) {
+      await this.reportFailure(request.speechId, audio, signal, failure);
+      return undefined;
     }
+    return reply;
+  }
+
+  private async reportFailure(
+    speechId: string,
+    audio: ReplyAudio,
+    signal: AbortSignal,
+    failure: string,
+  ): Promise<void> {
+    // A speculation that failed tells the call only once it is adopted (released), never before.
+    const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve));
+    await Promise.race([audio.whenReleased, aborted]);
+    // A holding line still playing is heard to its end before the apology (bounded, marks may never come).
+    await Promise.race([audio.whenAllHeard(), aborted, sleep(this.options.clock, HOLDING_LINE_WAIT_MS)]);
+    if (!signal.aborted) this.options.post({ type: 'speech_failed', speechId, reason: failure });
   }
 
   private afterGenerated(item: SpeechItem, reply: GeneratedReply | undefined): void {
     if (item.controller.signal.aborted) return;
-    if (reply) this.options.onGenerated(item.request.speechId, reply);
+    if (reply) this.options.post({ type: 'reply_generated', speechId: item.request.speechId, reply });
     void item.audio.finish().then(() => {
-      this.doneGenerating.add(item);
+      item.doneGenerating = true;
       this.finishHeardItems();
     });
   }
@@ -202,23 +265,24 @@ export class AgentSpeech {
     for (;;) {
       const head = this.items[0];
       if (!head || head.controller.signal.aborted) return;
-      const silent = head.audio.segments.length === 0;
-      if (!(head.audio.fullyHeard || (silent && this.generatedSilently(head)))) return;
+      // Not before generation ends: a chunk still to come would otherwise be cut off.
+      const silent = head.audio.silent;
+      if (!head.doneGenerating || !(head.audio.fullyHeard || silent)) return;
       this.items.shift();
-      this.finish(head, silent ? '' : head.audio.heardText(Number.POSITIVE_INFINITY), false);
+      this.finish(head, silent ? '' : head.audio.spokenText, false);
       this.items[0]?.audio.release();
     }
-  }
-
-  private readonly doneGenerating = new WeakSet<SpeechItem>();
-
-  private generatedSilently(item: SpeechItem): boolean {
-    return this.doneGenerating.has(item);
   }
 
   private finish(item: SpeechItem, heardText: string, interrupted: boolean): void {
     if (item.finished) return;
     item.finished = true;
-    this.options.onFinished({ speechId: item.request.speechId, heardText, interrupted, timings: item.audio.timings });
+    item.unlink();
+    const finished = { speechId: item.request.speechId, heardText, interrupted, timings: item.audio.timings };
+    this.options.post({ type: 'speech_finished', finished });
   }
+}
+
+function costOf(item: SpeechItem): ThrownAwayWork {
+  return { llmCalls: item.request.kind === 'reply' ? 1 : 0, ttsCharacters: item.audio.ttsCharacters };
 }

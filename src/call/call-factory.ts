@@ -1,7 +1,13 @@
-import type { DefinitionRegistry, MachineOptions } from '../interview/index.js';
+/**
+ * Builds the call for each stream that starts: reads the call's interview from the store, wraps
+ * its providers, and starts a CallSession; keeps count of the calls still finishing so shutdown
+ * can wait for their records.
+ */
+import type { MachineOptions } from '../interview/index.js';
 import { greetingOpening } from '../interview/index.js';
 import type { Clock } from '../lib/clock.js';
 import type { LlmProvider } from '../llm/reply-stream.js';
+import type { MarkId } from '../media/audio-sink.js';
 import type { CallHandler, CallHandlerFactory, MediaSink, MediaTap, StreamEndReason } from '../media/media-session.js';
 import type { StartInfo } from '../media/twilio-messages.js';
 import type { Logger } from '../observability/logger.js';
@@ -9,11 +15,14 @@ import type { Metrics } from '../observability/metrics.js';
 import type { CallStore } from '../store/call-store.js';
 import { CallWriter } from '../store/call-writer.js';
 import type { SttProvider } from '../stt/stt-stream.js';
+import type { DefinitionSource } from '../templates/template-definitions.js';
+import type { GreetingCache } from '../tts/greeting-cache.js';
 import type { Synthesizer } from '../tts/synthesizer.js';
 import type { BargeInParams } from '../turns/barge-in-policy.js';
 import type { CommitParams, StageCommitParams } from '../turns/commit-params.js';
-import { CallSession, type CallSummary } from './call-session.js';
-import type { GreetingCache } from './greeting-cache.js';
+import { callContextFor } from './call-context.js';
+import { CallSession } from './call-session.js';
+import type { CallSummary } from './call-summary.js';
 
 export interface Providers {
   stt: SttProvider;
@@ -26,7 +35,8 @@ export interface CallFactoryDeps {
   metrics: Metrics;
   store: CallStore;
   providers: Providers;
-  definitions: DefinitionRegistry;
+  /** The interview a call runs: a built-in definition, or the template version its interview names. */
+  definitions: DefinitionSource;
   greetings: GreetingCache;
   defaultRole: string;
   machineOptions?: MachineOptions;
@@ -43,22 +53,44 @@ export interface CallFactoryDeps {
   onCallEnded?: (callId: string, summary: CallSummary) => void;
 }
 
+export interface CallFactory {
+  /** The handler for each stream that starts. */
+  createCall: CallHandlerFactory;
+  /**
+   * Resolves once every call started so far is over and has stored its record (each bounded by
+   * RECORD_FLUSH_TIMEOUT_MS), so storage can close after it.
+   */
+  settled(): Promise<void>;
+}
+
 /**
- * Builds the handler for each stream that starts. The call's interview is read from the store
- * by the ids in the stream's <Parameter>s, so the webhook and the stream may be served by
- * different instances. Audio that arrives during that read is kept and handed on.
+ * The call's interview is read from the store by the ids in the stream's <Parameter>s, so the
+ * webhook and the stream may be served by different instances. Audio that arrives during that
+ * read is kept and handed on.
  */
-export function createCallFactory(deps: CallFactoryDeps): CallHandlerFactory {
-  return (start, sink, logger, tap) => {
+export function createCallFactory(deps: CallFactoryDeps): CallFactory {
+  const finishing = new Set<Promise<void>>();
+  const createCall: CallHandlerFactory = (start, sink, logger, tap) => {
     const call = new DeferredCall();
-    openSession(deps, start, sink, logger, tap).then(
-      (session) => call.attach(session),
+    const done: Promise<void> = openSession(deps, start, sink, logger, tap).then(
+      (session) => {
+        call.attach(session);
+        return session.closed;
+      },
       (err: unknown) => {
         logger.error({ err }, 'call could not start');
         sink.hangUp();
       },
     );
+    finishing.add(done);
+    void done.finally(() => finishing.delete(done));
     return call;
+  };
+  return {
+    createCall,
+    async settled() {
+      await Promise.all([...finishing]);
+    },
   };
 }
 
@@ -78,7 +110,7 @@ async function openSession(
   const record = await deps.store.getRecord(callId);
   if (!record) throw new Error(`call ${callId} is not in the store`);
   const interview = record.interview;
-  const definition = deps.definitions.get(interview.definitionId);
+  const definition = await deps.definitions.definitionFor(interview);
   const callLogger = logger.child({ callId });
   const providers = deps.wrapProviders
     ? deps.wrapProviders(deps.providers, { callId, ...(tap ? { tap } : {}) })
@@ -94,13 +126,11 @@ async function openSession(
     ...providers,
     writer: new CallWriter({ store: deps.store, callId, clock: deps.clock, logger: callLogger }),
     definition,
-    context: {
-      role: interview.role || deps.defaultRole,
-      ...(interview.candidateName ? { candidateName: interview.candidateName } : {}),
-      ...(interview.jobDescription ? { jobDescription: interview.jobDescription } : {}),
-    },
+    context: callContextFor(interview, deps.defaultRole),
     ...(deps.machineOptions ? { machineOptions: deps.machineOptions } : {}),
     ...(greetingAudio ? { greetingAudio } : {}),
+    // Looked up when needed: a line whose render was still under way at the start is ready later.
+    renderedLine: (text) => deps.greetings.get(text),
     ...(deps.commitParams ? { commitParams: deps.commitParams } : {}),
     ...(deps.stageCommitParams ? { stageCommitParams: deps.stageCommitParams } : {}),
     ...(deps.bargeInParams ? { bargeInParams: deps.bargeInParams } : {}),
@@ -118,9 +148,9 @@ class DeferredCall implements CallHandler {
     for (const replay of this.early.splice(0)) replay(session);
   }
 
-  onAudio(mulaw: Buffer): void {
-    if (this.session) this.session.onAudio(mulaw);
-    else this.early.push((s) => s.onAudio(mulaw));
+  onAudio(mulaw: Buffer, timestampMs: number): void {
+    if (this.session) this.session.onAudio(mulaw, timestampMs);
+    else this.early.push((s) => s.onAudio(mulaw, timestampMs));
   }
 
   onDtmf(digit: string): void {
@@ -128,12 +158,17 @@ class DeferredCall implements CallHandler {
     else this.early.push((s) => s.onDtmf(digit));
   }
 
-  onMarkPlayed(name: string): void {
-    this.session?.onMarkPlayed(name);
+  onMarkPlayed(mark: MarkId): void {
+    this.session?.onMarkPlayed(mark);
   }
 
   onStreamEnded(reason: StreamEndReason): void {
     if (this.session) this.session.onStreamEnded(reason);
     else this.early.push((s) => s.onStreamEnded(reason));
+  }
+
+  onServiceDraining(): void {
+    if (this.session) this.session.onServiceDraining();
+    else this.early.push((s) => s.onServiceDraining());
   }
 }

@@ -1,9 +1,19 @@
+/**
+ * The LLM history of one call (ConversationHistory): what the model is shown of the conversation,
+ * which is what the caller heard, never what was only planned.
+ */
 import type { ChatMessage, ToolCall } from '../llm/reply-stream.js';
 
 /** Appended to an agent line the caller cut off, so the model knows it was not all heard. */
 export const INTERRUPTED_MARKER = ' [interrupted]';
 
 type AgentMessage = Extract<ChatMessage, { role: 'assistant' }>;
+
+/** The history as it was at one moment, to go back to (a commit taken back). */
+export interface HistorySnapshot {
+  readonly messages: readonly ChatMessage[];
+  readonly entries: ReadonlyMap<string, AgentMessage>;
+}
 
 /**
  * The conversation as the LLM sees it: candidate lines, and of the agent's lines only what the
@@ -16,11 +26,11 @@ export class ConversationHistory {
   private readonly agentEntries = new Map<string, AgentMessage>();
 
   /** A copy to go back to when a commit is taken back. */
-  snapshot(): { messages: ChatMessage[]; entries: Map<string, AgentMessage> } {
+  snapshot(): HistorySnapshot {
     return { messages: [...this.messages], entries: new Map(this.agentEntries) };
   }
 
-  restore(snapshot: { messages: ChatMessage[]; entries: Map<string, AgentMessage> }): void {
+  restore(snapshot: HistorySnapshot): void {
     this.messages = [...snapshot.messages];
     this.agentEntries.clear();
     for (const [id, entry] of snapshot.entries) this.agentEntries.set(id, entry);

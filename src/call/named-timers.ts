@@ -1,46 +1,50 @@
+/**
+ * The interview machine's timers for one call, by name, on the injected clock. A firing is
+ * handed to `onFire` (the call posts it into its mailbox). The machine's own state says which
+ * timers are armed and when they are due, so taking a commit back re-arms from that state
+ * (`rearm`) instead of keeping a second copy here.
+ */
 import type { Clock, Timer } from '../lib/clock.js';
 
-interface Armed {
-  timer: Timer;
-  dueAt: number;
-  fire: () => void;
-}
-
-/** Which timers were armed and when they were due; restored when a commit is taken back. */
-export type TimersSnapshot<Name extends string> = ReadonlyMap<Name, { dueAt: number; fire: () => void }>;
-
-/** Timers by name on the injected clock; starting a name replaces its previous timer. */
 export class NamedTimers<Name extends string> {
-  private readonly timers = new Map<Name, Armed>();
+  private readonly timers = new Map<Name, Timer>();
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly onFire: (name: Name) => void,
+  ) {}
 
-  start(name: Name, afterMs: number, fire: () => void): void {
+  /** Starting a name replaces its previous timer. */
+  start(name: Name, afterMs: number): void {
     this.cancel(name);
     const timer = this.clock.setTimeout(() => {
       this.timers.delete(name);
-      fire();
+      this.onFire(name);
     }, afterMs);
-    this.timers.set(name, { timer, dueAt: this.clock.now() + afterMs, fire });
+    this.timers.set(name, timer);
   }
 
   cancel(name: Name): void {
-    this.timers.get(name)?.timer.cancel();
+    this.timers.get(name)?.cancel();
     this.timers.delete(name);
   }
 
   cancelAll(): void {
-    for (const armed of this.timers.values()) armed.timer.cancel();
+    for (const timer of this.timers.values()) timer.cancel();
     this.timers.clear();
   }
 
-  snapshot(): TimersSnapshot<Name> {
-    return new Map([...this.timers].map(([name, a]) => [name, { dueAt: a.dueAt, fire: a.fire }]));
+  /** Arms exactly these timers, each for what is left until it is due (clock ms; past due fires now). */
+  rearm(dueAt: Readonly<Partial<Record<Name, number>>>): void {
+    this.cancelAll();
+    const now = this.clock.now();
+    for (const [name, due] of Object.entries(dueAt) as [Name, number | undefined][]) {
+      if (due !== undefined) this.start(name, Math.max(0, due - now));
+    }
   }
 
-  /** Re-arms exactly the timers of the snapshot, each for what was left of it. */
-  restore(snapshot: TimersSnapshot<Name>): void {
-    this.cancelAll();
-    for (const [name, { dueAt, fire }] of snapshot) this.start(name, Math.max(0, dueAt - this.clock.now()), fire);
+  /** Names armed now (for tests and logs). */
+  get armed(): Name[] {
+    return [...this.timers.keys()];
   }
 }

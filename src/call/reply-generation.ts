@@ -1,11 +1,18 @@
+/**
+ * One LLM reply streamed into speech (generateSpokenReply): tokens cut into speakable chunks, each
+ * chunk to TTS at once; tool calls collected for the interview machine.
+ */
 import { isAbortError } from '../lib/errors.js';
 import { ClauseChunker } from '../llm/clause-chunker.js';
+import { ReplyFilter } from '../llm/reply-filter.js';
 import type { LlmProvider, ReplyRequest, ToolCall } from '../llm/reply-stream.js';
 import type { ReplyAudio } from './reply-audio.js';
 
 export interface GeneratedReply {
-  /** Everything the model wrote for speaking (not what was heard; see ReplyAudio.heardText). */
+  /** What of the model's text went to speech, after the ReplyFilter (not what was heard; see ReplyAudio.heardText). */
   text: string;
+  /** The model ended the conversation in its own words; they were not spoken (ReplyFilter). */
+  endedConversation?: boolean;
   toolCalls: ToolCall[];
   /** Media-clock ms of the first text token; undefined for a reply that was only a tool call. */
   firstTokenAt?: number;
@@ -23,19 +30,24 @@ export async function generateSpokenReply(options: {
   audio: ReplyAudio;
   signal: AbortSignal;
   now: () => number;
+  /** The agent's last heard line (ReplyFilter). */
+  previousLine?: string;
 }): Promise<GeneratedReply> {
   const chunker = new ClauseChunker();
+  const filter = new ReplyFilter(options.previousLine);
   const toolCalls: ToolCall[] = [];
-  let text = '';
   let firstTokenAt: number | undefined;
+  const say = (chunk: string) => {
+    const spoken = filter.pass(chunk);
+    if (spoken !== undefined) options.audio.say(spoken);
+  };
   try {
     for await (const delta of options.llm.streamReply({ ...options.request, signal: options.signal })) {
       if (delta.type === 'text') {
         if (firstTokenAt === undefined && delta.text.trim() !== '') firstTokenAt = options.now();
-        text += delta.text;
-        for (const chunk of chunker.push(delta.text)) options.audio.say(chunk);
+        for (const chunk of chunker.push(delta.text)) say(chunk);
       } else if (delta.type === 'text-ended') {
-        for (const chunk of chunker.flush()) options.audio.say(chunk);
+        for (const chunk of chunker.flush()) say(chunk);
       } else if (delta.type === 'tool-call') {
         toolCalls.push(delta.call);
       }
@@ -44,6 +56,12 @@ export async function generateSpokenReply(options: {
     if (!isAbortError(err) && !options.signal.aborted) throw err;
   }
   const aborted = options.signal.aborted;
-  if (!aborted) for (const chunk of chunker.flush()) options.audio.say(chunk);
-  return { text: text.trim(), toolCalls, aborted, ...(firstTokenAt === undefined ? {} : { firstTokenAt }) };
+  if (!aborted) for (const chunk of chunker.flush()) say(chunk);
+  return {
+    text: filter.spokenText,
+    toolCalls,
+    aborted,
+    ...(filter.endedConversation ? { endedConversation: true } : {}),
+    ...(firstTokenAt === undefined ? {} : { firstTokenAt }),
+  };
 }

@@ -1,3 +1,7 @@
+/**
+ * Turn latency bookkeeping (TurnTracker), pure: which speech answers which committed turn, and the
+ * figures once it has played. TurnLatencyObserver drives it from call events.
+ */
 import { summarizeTurn, type TurnLatency, type TurnMarks } from '../observability/turn-latency.js';
 import type { ReplyAudioTimings } from './reply-audio.js';
 

@@ -1,8 +1,8 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import type { CallRegistry } from '../call/call-registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { requireTwilioSignature } from './twilio-signature.js';
+import { requireTwilioSignature } from '../twilio/twilio-signature.js';
+import type { CallRegistry } from './call-registry.js';
 import { type CallIntake, voiceWebhook } from './voice-webhook.js';
 
 export interface AppDeps {
@@ -14,6 +14,8 @@ export interface AppDeps {
   intake: CallIntake;
   /** Further routers mounted at the root (recruiter API, Twilio status callbacks). */
   routers?: Router[];
+  /** The /metrics text when it is not this process's alone (cluster workers: the sum over all). */
+  metricsText?: () => Promise<string>;
 }
 
 /** Builds the Express app; never listens (the server module does). */
@@ -34,7 +36,8 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/metrics', async (_req, res) => {
     deps.metrics.callsInProgress.set(deps.registry.size);
-    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+    const text = deps.metricsText ? await deps.metricsText() : await deps.metrics.registry.metrics();
+    res.type(deps.metrics.registry.contentType).send(text);
   });
   app.post('/twilio/voice', form, signed, voiceWebhook({ ...deps }));
   for (const router of deps.routers ?? []) app.use(router);

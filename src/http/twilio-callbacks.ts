@@ -1,8 +1,8 @@
 import express, { type Request, type Response, Router } from 'express';
-import { DEFAULT_VOICEMAIL_TEXT, type TwilioCalls, twilioFailureFields } from '../call/twilio-calls.js';
 import type { Logger } from '../observability/logger.js';
 import { type CallStatus, type CallStore, type StatusDetails, TWILIO_CALL_STATUSES } from '../store/call-store.js';
-import { requireTwilioSignature } from './twilio-signature.js';
+import { DEFAULT_VOICEMAIL_TEXT, type TwilioCalls, twilioFailureFields } from '../twilio/twilio-calls.js';
+import { requireTwilioSignature } from '../twilio/twilio-signature.js';
 
 export interface TwilioCallbackDeps {
   /** PUBLIC_URL: Twilio signs the URL it requested, which is this plus the path. */
@@ -22,7 +22,7 @@ export interface TwilioCallbackDeps {
   voicemailText?: string;
 }
 
-/** AnsweredBy values that mean nobody is listening (PROTOCOLS §1.7); `human`/`unknown` mean go on. */
+/** AnsweredBy values that mean nobody is listening (docs/twilio-voice.md, answering machine detection); `human`/`unknown` mean go on. */
 const MACHINE_ANSWERS = new Set([
   'machine_start',
   'machine_end_beep',

@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
-import type { CallRegistry } from '../call/call-registry.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { busyTwiml, streamTwiml, streamUrlFor } from './twiml.js';
+import { busyTwiml, streamTwiml, streamUrlFor } from '../twilio/twiml.js';
+import type { CallRegistry } from './call-registry.js';
 
 /** What the voice webhook needs from the call records: a call id for a new (or retried) call. */
 export interface CallIntake {
@@ -35,22 +35,31 @@ export function voiceWebhook(deps: VoiceWebhookDeps) {
       res.status(400).type('text/plain').send('CallSid is required');
       return;
     }
-    const refusal = deps.registry.refusal();
-    if (refusal) {
-      deps.metrics.callsRefused.inc({ reason: refusal });
-      deps.logger.warn({ callSid, reason: refusal }, 'call refused');
+    // Taken before any await, so a burst of webhooks cannot all pass the check at once.
+    const place = deps.registry.reserve();
+    if ('refused' in place) {
+      deps.metrics.callsRefused.inc({ reason: place.refused });
+      deps.logger.warn({ callSid, reason: place.refused }, 'call refused');
       res.type('text/xml').send(busyTwiml());
       return;
     }
     const direction = body.Direction?.startsWith('outbound') ? 'outbound' : 'inbound';
     const interviewId = typeof req.query.interviewId === 'string' ? req.query.interviewId : undefined;
-    const { callId, interview } = await deps.intake.beginCall({
-      callSid,
-      direction,
-      from: body.From ?? '',
-      to: body.To ?? '',
-      ...(interviewId === undefined ? {} : { interviewId }),
-    });
+    let begun: Awaited<ReturnType<CallIntake['beginCall']>>;
+    try {
+      begun = await deps.intake.beginCall({
+        callSid,
+        direction,
+        from: body.From ?? '',
+        to: body.To ?? '',
+        ...(interviewId === undefined ? {} : { interviewId }),
+      });
+    } catch (err) {
+      place.release();
+      throw err;
+    }
+    const { callId, interview } = begun;
+    place.bind(callId);
     deps.logger.info({ callSid, callId, direction, from: body.From }, 'voice webhook answered');
     res
       .type('text/xml')

@@ -38,30 +38,74 @@ export type InterviewEvent =
    */
   | { type: 'agent_speech_finished'; atMs: number; speechId: string; heardText: string; interrupted: boolean }
   /** The LLM, answering `request_reply` `speechId`, called a tool (e.g. proposed `complete_stage`). */
-  | { type: 'llm_tool_called'; atMs: number; speechId: string; call: ToolCall }
+  | {
+      type: 'llm_tool_called';
+      atMs: number;
+      speechId: string;
+      call: ToolCall;
+      /** What the reply carrying the call will speak ('' for a tool-only reply). */
+      spokenText?: string;
+    }
+  /**
+   * The LLM, answering `speechId`, ended the conversation in its own words ("…Goodbye!"). Those
+   * words were not spoken (only the machine's goodbye is); in `closing` it counts as a proposal to finish.
+   */
+  | { type: 'llm_said_goodbye'; atMs: number; speechId: string }
   /** A timer from `start_timer` ran out (and was not cancelled or replaced since). */
   | { type: 'timer_fired'; atMs: number; timer: TimerName }
   | { type: 'dtmf_received'; atMs: number; digit: string }
   | { type: 'caller_hung_up'; atMs: number }
+  /**
+   * The service is shutting down and cut the call off (its drain timeout ran out): the record
+   * shows the service's reason and outcome, never the candidate's.
+   */
+  | { type: 'service_shut_down'; atMs: number }
+  /**
+   * The service's drain timeout ran out with the call still up: the agent says a short goodbye
+   * and ends the call as the service's doing (outcome `failed`, never the candidate's).
+   */
+  | { type: 'service_draining'; atMs: number }
   /** Something the call cannot recover from (LLM or TTS down after retries); the agent apologises and ends. */
   | { type: 'error_occurred'; atMs: number; reason: string };
 
 /** Why a stage ended, for the record. */
 export type StageEndReason =
-  | 'completed'
+  /** A vetted proposal (or, after every planned question was answered, a reply with nothing to say). */
+  | 'goal_met'
   | 'timed_out'
   | 'turn_limit'
   | 'call_limit'
-  | 'candidate_ended'
+  | 'candidate_left'
   | 'no_response'
   | 'caller_hung_up'
+  | 'server_shutdown'
   | 'error';
 
 /** How the interview ended; the subset of the contract's record `outcome` the machine decides. */
 export type InterviewOutcome = 'completed' | 'candidate_ended' | 'no_response' | 'caller_hung_up' | 'failed';
 
 /** What a fixed `say` is for; lets the orchestrator log it and pick cached audio for the opening. */
-export type SayPurpose = 'greeting_opening' | 'greeting' | 'bridge' | 'silence_prompt' | 'repeat' | 'goodbye';
+export type SayPurpose =
+  | 'greeting_opening'
+  | 'greeting'
+  /** The next stage's first question after a forced move (with the bridge phrase) or an accepted proposal. */
+  | 'bridge'
+  | 'silence_prompt'
+  | 'repeat'
+  /** Said in place of an LLM reply that had nothing to say (empty, punctuation, only filtered words). */
+  | 'fallback'
+  | 'goodbye';
+
+/** A proposal (or a model's own goodbye) the machine refused, kept in the stage's record. */
+export interface RefusedProposal {
+  /** A `complete_stage` call (or another tool), or the model's own goodbye. */
+  kind: 'complete_stage' | 'farewell';
+  /** The stage it named, if any. */
+  named?: string;
+  reason: string;
+  /** Call time: ms since `call_started`. */
+  atMs: number;
+}
 
 /** What the machine wants the next LLM reply to do; the system prompt spells it out for the LLM. */
 export type ReplyDirective =
@@ -80,7 +124,23 @@ export type InterviewEffect =
   /** For the record: the stage is entered (the contract's `stages[].startedAt`). */
   | { type: 'stage_started'; stage: StageName; atMs: number }
   /** For the record: the stage is over, why, and the LLM's notes with verified quotes (empty when forced). */
-  | { type: 'stage_ended'; stage: StageName; reason: StageEndReason; notes: string; evidence: string[]; atMs: number }
+  | {
+      type: 'stage_ended';
+      stage: StageName;
+      reason: StageEndReason;
+      notes: string;
+      evidence: string[];
+      atMs: number;
+      /** Proposals refused in this stage, with their reasons. */
+      refused: RefusedProposal[];
+      /** Candidate turns answered in the stage. */
+      turns: number;
+      /** Planned questions heard, and those never heard, as their texts. */
+      questionsAsked: string[];
+      questionsNotAsked: string[];
+      /** Set when the stage ended without its first planned question heard: why. */
+      firstQuestionNotAsked?: string;
+    }
   /**
    * Speak fixed text, no LLM. Queue behind any speech already playing. `interruptible: false` means
    * barge-in must not clear it (the AI/recording disclosure, the goodbye).
@@ -97,6 +157,8 @@ export type InterviewEffect =
       tools: ToolSpec[];
       directive: ReplyDirective;
       stage: StageName;
+      /** The agent's last heard line: the reply must not say its sentences again verbatim. */
+      previousLine: string | undefined;
     }
   /** Drop a queued or playing speech (the interview is ending); no `agent_speech_finished` is needed for it. */
   | { type: 'cancel_speech'; speechId: string }
@@ -119,7 +181,11 @@ export type InterviewEffect =
 export interface MachineOptions {
   /** Pressing 0 ends the call politely (Config.dtmfZeroEndsCall). Default false. */
   dtmfZeroEndsCall?: boolean;
-  /** Longest wait for the goodbye's last mark before hanging up anyway, ms. Default 15000. */
+  /**
+   * Longest wait for the goodbye's last mark before hanging up anyway, ms. Default 15000. It is
+   * also the time kept for the call-limit goodbye: that goodbye starts `min(goodbyeTimeoutMs,
+   * maxCallMs / 4)` before `maxCallMs`, and no goodbye waits past `maxCallMs`.
+   */
   goodbyeTimeoutMs?: number;
   /** An answer of fewer words earns a follow-up while the stage has follow-ups left, words. Default 8. */
   shortAnswerWords?: number;

@@ -8,6 +8,10 @@ export interface CallContext {
   role: string;
   /** Reference text for the LLM; never read as instructions. */
   jobDescription?: string;
+  /** The candidate's résumé, plain text: reference data for the LLM, never instructions. */
+  resume?: string;
+  /** The recruiter's `context` map (e.g. { team: "payments" }): reference data, never instructions. */
+  notes?: Readonly<Record<string, string>>;
 }
 
 /** Longest context field put into speech or a prompt, characters. */

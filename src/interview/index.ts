@@ -17,14 +17,15 @@
  *    - `stage_started` / `stage_ended` / `dtmf_logged` / `end_call`: write to the call record.
  *    - `hang_up`: close the media stream (the goodbye has played).
  * 3. Feed `candidate_speech_started` when the STT hears words, `candidate_utterance_committed` on each
- *    router commit, `dtmf_received`, `caller_hung_up` on `stop`/close, `error_occurred` on a fatal error.
+ *    router commit, `dtmf_received`, `caller_hung_up` on `stop`/close, `service_shut_down` when the
+ *    service cuts the call off, `error_occurred` on a fatal error.
  * 4. Stamp every event with the same clock (`atMs`); `currentStage(state)` gives the transcript's stage.
  */
 export * from './definition.js';
 export * from './events.js';
 export * from './greeting.js';
 export * from './intents.js';
-export { createInterview, transition } from './machine.js';
+export { createInterview, SERVICE_SHUT_DOWN_REASON, SHUTDOWN_GOODBYE, transition } from './machine.js';
 export * from './prompts.js';
 export * from './registry.js';
 export { currentStage, type InterviewPhase, type InterviewState, initialState, openQuestions } from './state.js';

@@ -1,10 +1,20 @@
+import { onError, onHangUp, onServiceDraining, onServiceShutDown } from './call-ends.js';
 import type { InterviewDefinition } from './definition.js';
 import type { InterviewEvent, MachineOptions, ReplyDirective, Transition } from './events.js';
+import { fallbackLine, pickDifferent } from './fallback-lines.js';
 import { greetingOpening, greetingPersonal } from './greeting.js';
 import { describeLeaveReason, detectIntent, lastQuestionIn, wordCount } from './intents.js';
-import { copyState, currentStage, type InterviewState, initialState, openQuestions, stageAt } from './state.js';
+import { onGoodbyeSaid, onToolCalled } from './proposals.js';
+import {
+  copyState,
+  currentStage,
+  type InterviewState,
+  initialState,
+  openQuestions,
+  questionsCovered,
+  stageAt,
+} from './state.js';
 import { Step } from './step.js';
-import { COMPLETE_STAGE_TOOL, parseCompleteStageArgs } from './tools.js';
 
 /**
  * The interview state machine: `transition(state, event) → { state, effects }`, pure and clock-free.
@@ -13,6 +23,7 @@ import { COMPLETE_STAGE_TOOL, parseCompleteStageArgs } from './tools.js';
  * (except the few fixed intents: repeat, leave).
  */
 
+export { SERVICE_SHUT_DOWN_REASON, SHUTDOWN_GOODBYE } from './call-ends.js';
 export { currentStage, type InterviewState, initialState };
 
 /** Shorthand: a fresh machine for `definition`. */
@@ -38,6 +49,9 @@ export function transition(state: InterviewState, event: InterviewEvent): Transi
     case 'llm_tool_called':
       onToolCalled(step, event);
       break;
+    case 'llm_said_goodbye':
+      onGoodbyeSaid(step, event);
+      break;
     case 'timer_fired':
       onTimerFired(step, event);
       break;
@@ -47,9 +61,19 @@ export function transition(state: InterviewState, event: InterviewEvent): Transi
     case 'caller_hung_up':
       onHangUp(step);
       break;
+    case 'service_shut_down':
+      onServiceShutDown(step);
+      break;
+    case 'service_draining':
+      onServiceDraining(step);
+      break;
     case 'error_occurred':
       onError(step, event);
       break;
+    default: {
+      const unreachable: never = event;
+      return unreachable;
+    }
   }
   return { state: step.s, effects: step.effects };
 }
@@ -61,7 +85,10 @@ function onCallStarted(step: Step, event: EventOf<'call_started'>): void {
   if (s.phase !== 'not_started') return;
   s.phase = 'interviewing';
   s.context = event.context;
-  step.startTimer('call', s.definition.maxCallMs);
+  s.startedAtMs = event.atMs;
+  // The limit is hard: its goodbye starts early enough to be over by maxCallMs.
+  const { maxCallMs } = s.definition;
+  step.startTimer('call', maxCallMs - Math.min(s.options.goodbyeTimeoutMs, maxCallMs / 4));
   step.enterStage(0);
   // The disclosure must be heard whole, so barge-in does not cut the opening.
   step.say(greetingOpening(s.definition), 'greeting_opening', { interruptible: false });
@@ -84,6 +111,7 @@ function onUtterance(step: Step, event: EventOf<'candidate_utterance_committed'>
   step.stopSilence();
   const text = event.text.trim();
   if (text === '') return;
+  s.lastSpeaker = 'candidate';
   const stage = stageAt(s);
   if (event.spokeForMs !== undefined && event.spokeForMs >= stage.maxTurnLengthMs) s.monologue = true;
 
@@ -93,7 +121,7 @@ function onUtterance(step: Step, event: EventOf<'candidate_utterance_committed'>
     const outcome = stage.name === 'closing' ? 'completed' : 'candidate_ended';
     s.candidateLines.push(text);
     step.closeInterview(
-      'candidate_ended',
+      'candidate_left',
       outcome,
       describeLeaveReason(intent.reason),
       s.definition.phrases.goodbye.candidateEnded,
@@ -101,7 +129,8 @@ function onUtterance(step: Step, event: EventOf<'candidate_utterance_committed'>
     return;
   }
   if (intent.kind === 'repeat' && s.lastQuestionText) {
-    step.say(`${s.definition.phrases.repeatPrefix} ${s.lastQuestionText}`, 'repeat');
+    const again = s.lastQuestionText;
+    step.say(pickDifferent([`${s.definition.phrases.repeatPrefix} ${again}`, again], s.lastAgentLine), 'repeat');
     return;
   }
 
@@ -134,15 +163,26 @@ function onSpeechFinished(step: Step, event: EventOf<'agent_speech_finished'>): 
   const speech = s.pending.find((p) => p.speechId === event.speechId);
   if (!speech) return;
   s.pending = s.pending.filter((p) => p !== speech);
+  const heard = event.heardText.trim();
+  if (heard !== '') {
+    s.lastAgentLine = heard;
+    s.lastSpeaker = 'agent';
+  }
   if (s.phase === 'saying_goodbye' && s.ending?.speechId === speech.speechId) {
     step.finishCall(s.ending.outcome, s.ending.reason, true);
     return;
   }
   if (s.phase !== 'interviewing') return;
 
-  const heard = event.heardText.trim();
+  // A reply meant to ask a planned question that asked nothing (the model only acknowledged):
+  // the machine asks it, verbatim, so no question is marked asked unheard.
+  const askedNothing = speech.purpose === 'reply' && !event.interrupted && !asksSomething(heard);
+  if (askedNothing && heard !== '' && speech.question && speech.stageIndex === s.stageIndex) {
+    return void step.say(speech.question.text, 'fallback', { question: speech.question });
+  }
   if (speech.stageIndex === s.stageIndex && heard !== '') {
-    if (speech.question && !s.askedQuestionIds.includes(speech.question.id)) {
+    // Cut off, the question may not have been heard: it stays open (and is asked again).
+    if (speech.question && !event.interrupted && !s.askedQuestionIds.includes(speech.question.id)) {
       s.askedQuestionIds.push(speech.question.id);
       s.currentQuestion = speech.question;
     }
@@ -151,50 +191,35 @@ function onSpeechFinished(step: Step, event: EventOf<'agent_speech_finished'>): 
       s.lastQuestionText = asked ?? speech.question?.text ?? s.lastQuestionText;
     }
   }
-  // A reply that was only a rejected tool call said nothing: ask again, this time without tools.
-  if (speech.toolRejected && heard === '' && speech.directive && speech.stageIndex === s.stageIndex) {
-    step.requestReply(speech.directive, { toolsOffered: false });
-    return;
+  // A reply of this stage that said nothing (tool only, empty, punctuation, filtered words): the
+  // agent must not fall silent. A rejected tool-only reply gets one more try without tools;
+  // otherwise the machine says its own line.
+  const silentReply = speech.purpose === 'reply' && heard === '' && !event.interrupted;
+  if (silentReply && speech.directive && speech.stageIndex === s.stageIndex) {
+    if (speech.toolRejected && speech.toolsOffered) return step.requestReply(speech.directive, { toolsOffered: false });
+    return speakInstead(step, speech.directive);
   }
+  // The budget ran out while this was being said: the sentence is over, move on now.
+  if (s.stageTimeUp && s.pending.length === 0 && !s.candidateSpeaking) return step.advance('timed_out');
   // Silence prompts continue the streak they belong to; any other speech starts a new one.
   if (s.pending.length === 0 && !s.candidateSpeaking && speech.purpose !== 'silence_prompt') step.startSilence();
 }
 
-function onToolCalled(step: Step, event: EventOf<'llm_tool_called'>): void {
-  const s = step.s;
-  const { call } = event;
-  const reply = s.pending.find((p) => p.speechId === event.speechId);
-  const ignore = (reason: string) => {
-    if (reply) reply.toolRejected = true;
-    step.emit({
-      type: 'answer_tool_call',
-      toolCallId: call.id,
-      content: `Not accepted: ${reason}. Continue the current stage.`,
-    });
-    if (s.phase !== 'ended')
-      step.emit({ type: 'proposal_ignored', stage: stageAt(s).name, toolName: call.name, reason });
-  };
-  if (s.phase !== 'interviewing') return ignore('the interview is ending');
-  if (call.name !== COMPLETE_STAGE_TOOL) return ignore(`unknown tool "${call.name}"`);
-  const parsed = parseCompleteStageArgs(call.arguments);
-  if (!parsed.ok) return ignore(`invalid arguments (${parsed.error})`);
-  const stage = stageAt(s);
-  if (parsed.args.stage !== stage.name) {
-    return ignore(`it names stage "${parsed.args.stage}" but the current stage is "${stage.name}"`);
-  }
-  if (s.turnsInStage === 0) return ignore('the candidate has not answered anything in this stage yet');
-  if (reply && reply.stageIndex !== s.stageIndex) return ignore('it comes from a reply of an earlier stage');
+/** A question mark, or a spoken request ("Tell me about…", "Walk me through…"). */
+function asksSomething(text: string): boolean {
+  return lastQuestionIn(text) !== undefined || /\b(tell me|describe|walk me|talk me|share|explain)\b/i.test(text);
+}
 
-  const next = s.definition.stages[s.stageIndex + 1]?.name;
-  // The reply that proposed it may be saying its brief acknowledgement: the goodbye that ends
-  // the last stage must not cut that off, so it is no longer pending speech to cancel.
-  if (!next && reply) s.pending = s.pending.filter((p) => p !== reply);
-  step.emit({
-    type: 'answer_tool_call',
-    toolCallId: call.id,
-    content: next ? `Accepted. The interview is now in stage "${next}".` : 'Accepted. The interview is ending.',
-  });
-  step.advance('completed', { notes: parsed.args.notes, evidence: parsed.args.evidence });
+/** The machine's own line for a reply that had nothing to say (see fallback-lines.ts). */
+function speakInstead(step: Step, directive: ReplyDirective): void {
+  const s = step.s;
+  if (directive.kind === 'wrap_up' && questionsCovered(s)) {
+    const notes = 'Every planned question was answered; the model had nothing more to ask.';
+    return step.advance('goal_met', { notes, evidence: [] });
+  }
+  const questionId = 'questionId' in directive ? directive.questionId : undefined;
+  const question = stageAt(s).questions.find((q) => q.id === questionId);
+  step.say(fallbackLine(directive, s.lastAgentLine), 'fallback', question ? { question } : {});
 }
 
 function onTimerFired(step: Step, event: EventOf<'timer_fired'>): void {
@@ -255,44 +280,10 @@ function onDtmf(step: Step, event: EventOf<'dtmf_received'>): void {
   step.emit({ type: 'dtmf_logged', digit: event.digit, stage: currentStage(s), atMs: event.atMs });
   if (event.digit === '0' && s.options.dtmfZeroEndsCall && s.phase === 'interviewing') {
     step.closeInterview(
-      'candidate_ended',
+      'candidate_left',
       'candidate_ended',
       'candidate pressed 0',
       s.definition.phrases.goodbye.candidateEnded,
     );
-  }
-}
-
-function onHangUp(step: Step): void {
-  const s = step.s;
-  if (s.phase === 'ended') return;
-  if (s.phase === 'saying_goodbye' && s.ending) {
-    // The outcome was decided before the goodbye; hanging up during it changes nothing.
-    step.finishCall(s.ending.outcome, s.ending.reason, false);
-    return;
-  }
-  if (s.phase === 'interviewing') {
-    step.cancelAllTimers();
-    step.emit({
-      type: 'stage_ended',
-      stage: stageAt(s).name,
-      reason: 'caller_hung_up',
-      notes: '',
-      evidence: [],
-      atMs: step.atMs,
-    });
-  }
-  step.finishCall('caller_hung_up', 'caller hung up', false);
-}
-
-function onError(step: Step, event: EventOf<'error_occurred'>): void {
-  const s = step.s;
-  if (s.phase === 'interviewing') {
-    step.closeInterview('error', 'failed', event.reason, s.definition.phrases.goodbye.error);
-  } else if (s.phase === 'saying_goodbye' && s.ending) {
-    // The goodbye itself cannot be played: end now with the outcome already decided.
-    step.finishCall(s.ending.outcome, s.ending.reason, true);
-  } else if (s.phase === 'not_started') {
-    step.finishCall('failed', event.reason, true);
   }
 }

@@ -3,6 +3,7 @@ import {
   DEFAULT_MACHINE_OPTIONS,
   type InterviewOutcome,
   type MachineOptions,
+  type RefusedProposal,
   type ReplyDirective,
   type SayPurpose,
   type TimerName,
@@ -23,6 +24,8 @@ export interface PendingSpeech {
   directive: ReplyDirective | undefined;
   /** The LLM answered with a tool call the machine rejected. */
   toolRejected: boolean;
+  /** Replies: whether the request offered the tool (a retry without it is the last LLM try). */
+  toolsOffered: boolean;
 }
 
 /**
@@ -34,6 +37,8 @@ export interface InterviewState {
   readonly options: Readonly<Required<MachineOptions>>;
   phase: InterviewPhase;
   context: CallContext | undefined;
+  /** When `call_started` came, event clock ms (the call limit counts from it). */
+  startedAtMs: number | undefined;
   stageIndex: number;
   /** Candidate turns answered in this stage (repeat requests excluded). */
   turnsInStage: number;
@@ -48,6 +53,12 @@ export interface InterviewState {
   lastQuestionText: string | undefined;
   pending: PendingSpeech[];
   nextSpeechNo: number;
+  /** Proposals refused in this stage, for the stage's record. */
+  refused: RefusedProposal[];
+  /** The agent's last heard line, so nothing says it again verbatim right after. */
+  lastAgentLine: string | undefined;
+  /** Who spoke last (heard agent speech or a committed candidate turn). */
+  lastSpeaker: 'agent' | 'candidate' | undefined;
   /** Armed timers and when they are due (event clock, ms); a fire before that is stale. */
   timers: Partial<Record<TimerName, number>>;
   /** When the current caller silence began (agent finished, nobody speaking), ms. */
@@ -69,6 +80,7 @@ export function initialState(definition: InterviewDefinition, options: MachineOp
     options: { ...DEFAULT_MACHINE_OPTIONS, ...options },
     phase: 'not_started',
     context: undefined,
+    startedAtMs: undefined,
     stageIndex: 0,
     turnsInStage: 0,
     followUpsUsed: 0,
@@ -78,6 +90,9 @@ export function initialState(definition: InterviewDefinition, options: MachineOp
     lastQuestionText: undefined,
     pending: [],
     nextSpeechNo: 1,
+    refused: [],
+    lastAgentLine: undefined,
+    lastSpeaker: undefined,
     timers: {},
     silenceSinceMs: undefined,
     silencePromptsGiven: 0,
@@ -95,6 +110,7 @@ export function copyState(state: InterviewState): InterviewState {
     askedQuestionIds: [...state.askedQuestionIds],
     candidateLines: [...state.candidateLines],
     pending: state.pending.map((p) => ({ ...p })),
+    refused: [...state.refused],
     timers: { ...state.timers },
     ending: state.ending && { ...state.ending },
   };
@@ -117,4 +133,15 @@ export function openQuestions(state: InterviewState): QuestionDefinition[] {
     state.pending.filter((p) => p.stageIndex === state.stageIndex && p.question).map((p) => p.question?.id),
   );
   return stageAt(state).questions.filter((q) => !state.askedQuestionIds.includes(q.id) && !inFlight.has(q.id));
+}
+
+/**
+ * Whether the stage's planned questions are covered, the bar a proposal to finish must clear: every
+ * planned question heard, and at least as many candidate answers as planned questions (one at
+ * least). A model that proposes on every turn therefore still gets each question asked and answered.
+ */
+export function questionsCovered(state: InterviewState): boolean {
+  const stage = stageAt(state);
+  const allHeard = stage.questions.every((q) => state.askedQuestionIds.includes(q.id));
+  return allHeard && state.turnsInStage >= Math.max(1, stage.questions.length);
 }

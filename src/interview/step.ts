@@ -2,6 +2,7 @@ import type { QuestionDefinition, StageName } from './definition.js';
 import type {
   InterviewEffect,
   InterviewOutcome,
+  RefusedProposal,
   ReplyDirective,
   SayPurpose,
   StageEndReason,
@@ -62,6 +63,7 @@ export class Step {
       question,
       directive,
       toolRejected: false,
+      toolsOffered: false,
     });
     return speechId;
   }
@@ -95,6 +97,8 @@ export class Step {
       toolsOffered,
     });
     const speechId = this.newSpeech('reply', question, directive);
+    const pending = this.s.pending.at(-1);
+    if (pending) pending.toolsOffered = toolsOffered;
     this.emit({
       type: 'request_reply',
       speechId,
@@ -102,6 +106,7 @@ export class Step {
       tools: toolsOffered ? [...interviewTools] : [],
       directive,
       stage: stage.name,
+      previousLine: this.s.lastAgentLine,
     });
   }
 
@@ -116,21 +121,50 @@ export class Step {
     s.currentQuestion = undefined;
     s.monologue = false;
     s.stageTimeUp = false;
+    s.refused = [];
     const stage = stageAt(s);
     this.emit({ type: 'stage_started', stage: stage.name, atMs: this.atMs });
     this.startTimer('stage', stage.timeBudgetMs);
   }
 
-  private endStage(reason: StageEndReason, notes = '', evidence: string[] = []): void {
+  endStage(reason: StageEndReason, notes = '', evidence: string[] = []): void {
     this.cancelTimer('stage');
-    this.emit({ type: 'stage_ended', stage: this.stageName, reason, notes, evidence, atMs: this.atMs });
+    const { questions } = stageAt(this.s);
+    const asked = (q: QuestionDefinition) => this.s.askedQuestionIds.includes(q.id);
+    const first = questions[0];
+    const unasked = first && !asked(first) ? unaskedReason(reason) : undefined;
+    this.emit({
+      type: 'stage_ended',
+      stage: this.stageName,
+      reason,
+      notes,
+      evidence,
+      atMs: this.atMs,
+      refused: [...this.s.refused],
+      turns: this.s.turnsInStage,
+      questionsAsked: questions.filter(asked).map((q) => q.text),
+      questionsNotAsked: questions.filter((q) => !asked(q)).map((q) => q.text),
+      ...(unasked ? { firstQuestionNotAsked: unasked } : {}),
+    });
+  }
+
+  /** Keeps a refused proposal for the stage's record. */
+  refuse(kind: RefusedProposal['kind'], named: string | undefined, reason: string): void {
+    const atMs = this.atMs - (this.s.startedAtMs ?? 0);
+    this.s.refused.push({ kind, ...(named ? { named } : {}), reason, atMs });
   }
 
   /**
-   * Moves to the next stage (or, after closing, to the goodbye). A stage the LLM completed opens
-   * with an LLM reply; a forced move opens with the fixed bridge and the next first question verbatim.
+   * Moves to the next stage (or, after closing, to the goodbye). The next stage opens with its
+   * first question: verbatim after a forced move (behind the bridge phrase) or after a proposal
+   * whose reply already spoke its acknowledgement (`spoke`), so no second LLM round trip; an LLM
+   * reply (acknowledge, then ask) after a proposal that came alone.
    */
-  advance(reason: StageEndReason, record: { notes: string; evidence: string[] } = { notes: '', evidence: [] }): void {
+  advance(
+    reason: StageEndReason,
+    record: { notes: string; evidence: string[] } = { notes: '', evidence: [] },
+    options: { spoke?: boolean } = {},
+  ): void {
     const evidence = verifiedEvidence(record.evidence, this.s.candidateLines);
     this.endStage(reason, record.notes, evidence);
     const next = this.s.stageIndex + 1;
@@ -146,11 +180,20 @@ export class Step {
     const first = stageAt(this.s).questions[0];
     if (!first) {
       this.requestReply({ kind: 'wrap_up' });
-    } else if (reason === 'completed') {
+    } else if (reason === 'goal_met' && options.spoke) {
+      this.say(first.text, 'bridge', { question: first });
+    } else if (reason === 'goal_met') {
       this.requestReply({ kind: 'ask_question', questionId: first.id, questionText: first.text });
     } else {
-      this.say(`${this.s.definition.phrases.bridge} ${first.text}`, 'bridge', { question: first });
+      this.say(`${this.bridgePhrase()} ${first.text}`.trim(), 'bridge', { question: first });
     }
+  }
+
+  /** The bridge phrase; right after the agent's own line its leading thanks would be a second one. */
+  private bridgePhrase(): string {
+    const bridge = this.s.definition.phrases.bridge;
+    if (this.s.lastSpeaker !== 'agent') return bridge;
+    return bridge.replace(/^\s*(thank you|thanks)\b[^.!?]*[.!?]\s*/i, '');
   }
 
   /** Ends the current stage early for `stageReason` and says the goodbye that ends the call. */
@@ -169,7 +212,9 @@ export class Step {
     s.candidateSpeaking = false;
     const speechId = this.say(text, 'goodbye', { interruptible: false });
     s.ending = { outcome, reason, speechId };
-    this.startTimer('goodbye', s.options.goodbyeTimeoutMs);
+    // The call limit is hard: no goodbye keeps the line open past it.
+    const untilLimitMs = s.definition.maxCallMs - (this.atMs - (s.startedAtMs ?? 0));
+    this.startTimer('goodbye', Math.min(s.options.goodbyeTimeoutMs, untilLimitMs));
   }
 
   /** The goodbye played (or the caller is gone): record the outcome, and close the stream if asked. */
@@ -193,5 +238,29 @@ export class Step {
     this.s.silenceSinceMs = undefined;
     this.s.silencePromptsGiven = 0;
     this.cancelTimer('silence');
+  }
+}
+
+/** Why a stage ended before its first planned question was heard, for the record. */
+function unaskedReason(reason: StageEndReason): string {
+  switch (reason) {
+    case 'timed_out':
+      return 'the stage ran out of time before its first question was heard';
+    case 'turn_limit':
+      return 'the stage reached its turn limit before its first question was heard';
+    case 'call_limit':
+      return 'the call reached its time limit';
+    case 'candidate_left':
+      return 'the candidate left';
+    case 'no_response':
+      return 'the candidate stopped answering';
+    case 'caller_hung_up':
+      return 'the caller hung up';
+    case 'server_shutdown':
+      return 'the service shut down';
+    case 'error':
+      return 'a technical problem ended the call';
+    case 'goal_met':
+      return 'the stage goal was met without it';
   }
 }

@@ -15,11 +15,11 @@ export const completeStageTool: ToolSpec = {
   description:
     'Propose that the current interview stage is finished because its goal is met. Give short factual notes ' +
     "for the hiring team (no scores, no judgement) and the candidate's own words, quoted exactly, as evidence. " +
-    'Call it alone, without speaking in the same turn.',
+    'In the same reply say at most a brief acknowledgement; the interview asks the next question itself.',
   parameters: {
     type: 'object',
     properties: {
-      stage: { type: 'string', enum: [...STAGE_NAMES], description: 'The stage being completed (the current one).' },
+      stage: { type: 'string', enum: [...STAGE_NAMES], description: 'The stage being completed: the current one.' },
       notes: { type: 'string', description: 'Short factual notes on what the candidate said in this stage.' },
       evidence: {
         type: 'array',

@@ -1,6 +1,7 @@
 /**
  * Every error the service raises carries a stable code (listed here, once), whether a retry
- * may help, and its cause. Callers branch on `code`, never on message text.
+ * may help, and its cause. Callers branch on `code`, never on message text. docs/errors.md says,
+ * for each code, what it means, where it arises and what the caller or recruiter sees.
  */
 export const ErrorCodes = {
   CONFIG_INVALID: 'CONFIG_INVALID',

@@ -148,7 +148,7 @@ export class OpenAiLlm implements LlmProvider {
         baseDelayMs: this.retryDelayMs,
         isRetryable: (err) => isAppError(err) && err.retryable,
         signal,
-        sleep: (ms, sleepSignal) => clockSleep(this.clock, ms, sleepSignal),
+        clock: this.clock,
       });
     } catch (err) {
       if (signal?.aborted) return;
@@ -300,20 +300,4 @@ function statusOf(err: unknown): number | undefined {
 /** The SDK bounds the wait for response headers; it requires a positive whole number. */
 function sdkTimeout(ms: number): number {
   return Math.max(1, Math.round(ms));
-}
-
-function clockSleep(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    if (ms <= 0) return resolve();
-    const onAbort = () => {
-      timer.cancel();
-      reject(signal?.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,6 +1,6 @@
 /**
  * Our ChatMessage/ToolSpec (camelCase) to and from the Chat Completions wire shape (snake_case),
- * and the reassembly of tool calls streamed as fragments keyed by `index` (PROTOCOLS.md §4).
+ * and the reassembly of tool calls streamed as fragments keyed by `index` (docs/openai-chat.md).
  */
 import type {
   ChatCompletionChunk,

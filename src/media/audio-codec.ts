@@ -52,10 +52,12 @@ export function mulawRms(mulaw: Buffer): number {
   return Math.sqrt(sum / pcm.length);
 }
 
-/** A mono 16-bit PCM WAV file. */
-export function encodeWav(pcm: Int16Array, sampleRate = SAMPLE_RATE): Buffer {
-  const header = Buffer.alloc(44);
-  const dataBytes = pcm.length * 2;
+/** Size of the canonical WAV header (RIFF, `fmt ` and `data` chunk headers), bytes. */
+export const WAV_HEADER_BYTES = 44;
+
+/** The header of a mono 16-bit PCM WAV whose data chunk holds `dataBytes` bytes. */
+export function wavHeader(dataBytes: number, sampleRate = SAMPLE_RATE): Buffer {
+  const header = Buffer.alloc(WAV_HEADER_BYTES);
   header.write('RIFF', 0, 'ascii');
   header.writeUInt32LE(36 + dataBytes, 4);
   header.write('WAVEfmt ', 8, 'ascii');
@@ -68,5 +70,11 @@ export function encodeWav(pcm: Int16Array, sampleRate = SAMPLE_RATE): Buffer {
   header.writeUInt16LE(16, 34);
   header.write('data', 36, 'ascii');
   header.writeUInt32LE(dataBytes, 40);
-  return Buffer.concat([header, Buffer.from(pcm.buffer, pcm.byteOffset, dataBytes)]);
+  return header;
+}
+
+/** A mono 16-bit PCM WAV file. */
+export function encodeWav(pcm: Int16Array, sampleRate = SAMPLE_RATE): Buffer {
+  const dataBytes = pcm.length * 2;
+  return Buffer.concat([wavHeader(dataBytes, sampleRate), Buffer.from(pcm.buffer, pcm.byteOffset, dataBytes)]);
 }

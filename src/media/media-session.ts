@@ -2,32 +2,41 @@ import type { RawData, WebSocket } from 'ws';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { AudioSink, MarkId } from './audio-sink.js';
 import { OutboundPlayer } from './outbound-player.js';
 import {
   buildClearMessage,
   buildMarkMessage,
-  buildMediaMessage,
+  mediaMessageBuilder,
   parseTwilioMessage,
   type StartInfo,
 } from './twilio-messages.js';
 
 /** What a call can do with its media stream. */
 export interface MediaSink {
-  readonly player: OutboundPlayer;
+  /** The agent's voice out (an OutboundPlayer). */
+  readonly audio: AudioSink;
   /** Media time now: the last inbound timestamp advanced by the clock since it arrived, ms. */
   mediaNowMs(): number;
   /** Ends the call: closes the socket (with nothing after <Connect> in the TwiML, Twilio hangs up). */
   hangUp(): void;
 }
 
-export type StreamEndReason = 'stop' | 'socket-closed' | 'agent-hung-up';
+/**
+ * How a stream ended: Twilio's `stop` or the socket closing (the caller's side), our own hang-up
+ * (`agent-hung-up`), or the service cutting it off because it is shutting down.
+ */
+export type StreamEndReason = 'stop' | 'socket-closed' | 'agent-hung-up' | 'server-shutdown';
 
 /** The per-call behaviour plugged onto a stream when it starts (the orchestrator, in production). */
 export interface CallHandler {
   onAudio(mulaw: Buffer, timestampMs: number): void;
   onDtmf(digit: string): void;
-  onMarkPlayed(name: string): void;
+  /** A mark the call placed in `MediaSink.audio` was played (never one flushed by a clear). */
+  onMarkPlayed(mark: MarkId): void;
   onStreamEnded(reason: StreamEndReason): void;
+  /** The service's drain timeout ran out: say a short goodbye and hang up after it. */
+  onServiceDraining?(): void;
 }
 
 export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger, tap?: MediaTap) => CallHandler;
@@ -122,17 +131,17 @@ export class MediaSession {
       socket.send(message);
     };
     const streamSid = start.streamSid;
+    const mediaMessage = mediaMessageBuilder(streamSid);
     this.player = new OutboundPlayer({
       clock,
       ...(this.options.leadMs === undefined ? {} : { leadMs: this.options.leadMs }),
-      sendMedia: (frame) => send(buildMediaMessage(streamSid, frame)),
+      sendMedia: (frame) => send(mediaMessage(frame)),
       sendMark: (name) => send(buildMarkMessage(streamSid, name)),
       sendClear: () => send(buildClearMessage(streamSid)),
-      onMarkPlayed: (name) => this.handler?.onMarkPlayed(name),
+      onMarkPlayed: (mark) => this.handler?.onMarkPlayed(mark),
     });
-    const player = this.player;
     const sink: MediaSink = {
-      player,
+      audio: this.player,
       mediaNowMs: () =>
         this.lastMediaArrivedAt === undefined ? 0 : this.lastMediaTimestampMs + (clock.now() - this.lastMediaArrivedAt),
       hangUp: () => {
@@ -143,6 +152,22 @@ export class MediaSession {
     };
     this.handler = this.options.createCall(start, sink, this.logger, this.options.tap);
     this.logger.info({ customParameters: Object.keys(start.customParameters) }, 'media stream started');
+  }
+
+  /**
+   * The service is shutting down and cannot wait for this call any longer: the call ends as the
+   * service's doing (never the caller's), then the socket closes with 1001 (going away).
+   */
+  shutDown(): void {
+    this.endReasonOnClose = 'server-shutdown';
+    this.end('server-shutdown');
+    this.options.socket.close(1001, 'server shutting down');
+  }
+
+  /** Drain timeout: the call says its goodbye and hangs up itself; a stream with no call yet just ends. */
+  drain(): void {
+    if (this.handler?.onServiceDraining) this.handler.onServiceDraining();
+    else this.shutDown();
   }
 
   private drop(reason: string): void {

@@ -1,14 +1,16 @@
 import type { Clock, Timer } from '../lib/clock.js';
-import { bytesToMs, FRAME_BYTES, FRAME_MS, MULAW_SILENCE } from './audio-codec.js';
+import { FRAME_BYTES, FRAME_MS, MULAW_SILENCE } from './audio-codec.js';
+import { type AudioSink, type MarkId, type PlayoutPosition, playoutPosition } from './audio-sink.js';
 
 /**
- * Plays agent audio to Twilio: whole 20 ms frames, paced to real time with a small lead so a
- * `clear` has little to flush, marks at the boundaries it is told about, and — from the echoed
- * marks — what the caller has actually heard.
+ * Plays agent audio to Twilio (the call's AudioSink): whole 20 ms frames, paced to real time
+ * with a small lead so a `clear` has little to flush, marks where it is told, and — from the
+ * echoed marks — what the caller has actually heard.
  *
  * Twilio plays what it receives in order at real time. We model its buffer by the instant it
  * will finish playing what we have sent (`playEndsAt`); we send while that is less than
- * `leadMs` ahead of now.
+ * `leadMs` ahead of now. Marks are named `m<n>` on the wire, one sequence per stream; the call
+ * only ever sees the MarkId objects.
  */
 export interface OutboundPlayerOptions {
   clock: Clock;
@@ -19,19 +21,20 @@ export interface OutboundPlayerOptions {
   /** How far ahead of Twilio's playhead we may send, ms. Default 200 (the contract's bound). */
   leadMs?: number;
   /** Called when a mark comes back for audio the caller really heard (not a clear's flush). */
-  onMarkPlayed?: (name: string, heardBytes: number) => void;
+  onMarkPlayed?: (mark: MarkId) => void;
 }
 
-type QueueItem = { kind: 'frame'; bytes: Buffer } | { kind: 'mark'; name: string };
+type QueueItem = { kind: 'frame'; bytes: Buffer } | { kind: 'mark'; name: string; id: MarkId };
 
 interface SentMark {
   name: string;
+  id: MarkId;
   /** Total audio bytes sent before this mark. */
   atBytes: number;
   cleared: boolean;
 }
 
-export class OutboundPlayer {
+export class OutboundPlayer implements AudioSink {
   private readonly clock: Clock;
   private readonly leadMs: number;
   private readonly options: OutboundPlayerOptions;
@@ -47,6 +50,9 @@ export class OutboundPlayer {
   private readonly outstandingMarks: SentMark[] = [];
   private closed = false;
   private paused = false;
+  /** Feeding stopped without a clear (hold): Twilio plays on what it already has. */
+  private held = false;
+  private markSeq = 0;
   /** Items sent whose audio may not have played yet, oldest first, with their stream position. */
   private recentlySent: { item: QueueItem; atBytes: number }[] = [];
 
@@ -56,9 +62,10 @@ export class OutboundPlayer {
     this.leadMs = options.leadMs ?? 200;
   }
 
-  /** Queues μ-law audio of any length; whole frames go out as pacing allows. */
-  enqueue(mulaw: Buffer): void {
-    if (this.closed || mulaw.length === 0) return;
+  /** Queues μ-law audio of any length; whole frames go out as pacing allows. Returns where it starts. */
+  write(mulaw: Buffer): PlayoutPosition {
+    const startsAt = playoutPosition(this.enqueuedBytesTotal);
+    if (this.closed || mulaw.length === 0) return startsAt;
     this.enqueuedBytesTotal += mulaw.length;
     let data = this.partial.length ? Buffer.concat([this.partial, mulaw]) : mulaw;
     while (data.length >= FRAME_BYTES) {
@@ -67,25 +74,29 @@ export class OutboundPlayer {
     }
     this.partial = Buffer.from(data);
     this.pump();
+    return startsAt;
   }
 
   /**
-   * Queues a mark after everything enqueued so far. A partial frame is padded with silence
+   * Queues a mark after everything written so far. A partial frame is padded with silence
    * first, so the mark sits on a frame boundary (at most 20 ms of silence added).
    */
-  mark(name: string): void {
-    if (this.closed) return;
-    this.padPartialFrame();
-    this.queue.push({ kind: 'mark', name });
+  mark(): MarkId {
+    const name = `m${++this.markSeq}`;
+    if (!this.closed) this.padPartialFrame();
+    const id = { at: playoutPosition(this.enqueuedBytesTotal) } as MarkId;
+    if (this.closed) return id;
+    this.queue.push({ kind: 'mark', name, id });
     this.pump();
+    return id;
   }
 
   /**
    * Drops everything queued here and in Twilio's buffer. Marks still outstanding will be
    * echoed by Twilio at once; those echoes are ignored since that audio was never heard.
-   * Returns the estimated bytes the caller heard when the clear went out.
+   * Returns the position the caller had heard up to when the clear went out (estimated).
    */
-  clear(): number {
+  clear(): PlayoutPosition {
     const heard = this.estimatedPlayedBytes();
     this.queue = [];
     this.partial = Buffer.alloc(0);
@@ -93,13 +104,14 @@ export class OutboundPlayer {
     this.timer = undefined;
     for (const mark of this.outstandingMarks) mark.cleared = true;
     this.paused = false;
+    this.held = false;
     this.recentlySent = [];
     this.playEndsAt = this.clock.now();
     // Whatever was sent but not played is gone: rewind the sent total to what was heard.
     this.sentBytesTotal = heard;
     this.enqueuedBytesTotal = heard;
     if (!this.closed) this.options.sendClear();
-    return heard;
+    return playoutPosition(heard);
   }
 
   /** Call with every `mark` message Twilio sends back. */
@@ -109,27 +121,12 @@ export class OutboundPlayer {
     const [mark] = this.outstandingMarks.splice(index, 1);
     if (!mark || mark.cleared) return;
     this.heardBytesTotal = Math.max(this.heardBytesTotal, mark.atBytes);
-    this.options.onMarkPlayed?.(name, mark.atBytes);
+    this.options.onMarkPlayed?.(mark.id);
   }
 
   /** Bytes the caller has provably heard (up to the last mark echoed, not cleared). */
   get heardBytes(): number {
     return this.heardBytesTotal;
-  }
-
-  /** Position, in bytes, where the next enqueued audio will sit in the outgoing stream. */
-  get enqueuedBytes(): number {
-    return this.enqueuedBytesTotal;
-  }
-
-  get sentBytes(): number {
-    return this.sentBytesTotal;
-  }
-
-  /** Audio queued here and not yet sent, ms. */
-  get queuedMs(): number {
-    const frames = this.queue.filter((i) => i.kind === 'frame').length;
-    return frames * FRAME_MS + bytesToMs(this.partial.length);
   }
 
   /** True while audio is queued here or still playing at Twilio. */
@@ -180,14 +177,33 @@ export class OutboundPlayer {
     this.pump();
   }
 
-  get isPaused(): boolean {
-    return this.paused;
+  /**
+   * Stops sending new frames but sends no `clear`: Twilio plays on what it already holds (up to
+   * the lead). Returns how long that is, ms: the caller hears the agent that much longer, which
+   * is the time to decide between `release()` (no gap heard) and `clear()` (stop for good).
+   */
+  hold(): number {
+    if (!this.closed && !this.held) {
+      this.held = true;
+      this.timer?.cancel();
+      this.timer = undefined;
+    }
+    return Math.max(0, this.playEndsAt - this.clock.now());
   }
 
-  /** Pads the tail to a whole frame and sends it (end of an utterance with no mark after it). */
-  flush(): void {
-    this.padPartialFrame();
+  /** Ends a `hold()`: frames go out again from where they stopped, the lead refilled at once. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
     this.pump();
+  }
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  get isPaused(): boolean {
+    return this.paused;
   }
 
   close(): void {
@@ -215,19 +231,21 @@ export class OutboundPlayer {
   }
 
   private pump(): void {
-    if (this.closed || this.paused || this.timer) return;
+    if (this.closed || this.paused || this.held || this.timer) return;
     const now = this.clock.now();
     if (this.playEndsAt < now) this.playEndsAt = now;
     while (this.queue.length > 0) {
       const item = this.queue[0]!;
       if (item.kind === 'mark') {
         this.queue.shift();
-        this.outstandingMarks.push({ name: item.name, atBytes: this.sentBytesTotal, cleared: false });
+        this.outstandingMarks.push({ name: item.name, id: item.id, atBytes: this.sentBytesTotal, cleared: false });
         this.recentlySent.push({ item, atBytes: this.sentBytesTotal });
         this.options.sendMark(item.name);
         continue;
       }
-      if (this.playEndsAt - now >= this.leadMs) break;
+      // Half a frame of slack: a timer a little late must send one frame, not two (gaps of 0 and
+      // 40 ms instead of 20); one more than half a frame late sends two, catching up.
+      if (this.playEndsAt - now > this.leadMs - FRAME_MS / 2) break;
       this.queue.shift();
       this.options.sendMedia(item.bytes);
       this.recentlySent.push({ item, atBytes: this.sentBytesTotal });

@@ -140,6 +140,15 @@ export function buildMediaMessage(streamSid: string, mulaw: Buffer): string {
   return JSON.stringify({ event: 'media', streamSid, media: { payload: mulaw.toString('base64') } });
 }
 
+/**
+ * The `media` builder for one stream: the same text as buildMediaMessage, with everything but
+ * the payload serialised once. Fifty messages a second a call; base64 needs no JSON escaping.
+ */
+export function mediaMessageBuilder(streamSid: string): (mulaw: Buffer) => string {
+  const head = `{"event":"media","streamSid":${JSON.stringify(streamSid)},"media":{"payload":"`;
+  return (mulaw) => `${head}${mulaw.toString('base64')}"}}`;
+}
+
 export function buildMarkMessage(streamSid: string, name: string): string {
   return JSON.stringify({ event: 'mark', streamSid, mark: { name } });
 }

@@ -31,9 +31,45 @@ export function createMetrics() {
       help: 'Speculative LLM calls thrown away',
       registers: [registry],
     }),
+    llmCallsWasted: new Counter({
+      name: 'llm_calls_wasted_total',
+      help: 'LLM calls for replies the caller never heard, by reason (speculation, taken_back)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
+    ttsCharactersWasted: new Counter({
+      name: 'tts_characters_wasted_total',
+      help: 'Characters synthesised for replies the caller never heard, by reason (speculation, taken_back)',
+      labelNames: ['reason'],
+      registers: [registry],
+    }),
     bargeIns: new Counter({
       name: 'barge_ins_total',
       help: 'Replies interrupted by the caller',
+      registers: [registry],
+    }),
+    providerErrors: new Counter({
+      name: 'provider_errors_total',
+      help: 'Provider requests that failed, by provider (llm, llm_fallback) and error code',
+      labelNames: ['provider', 'code'],
+      registers: [registry],
+    }),
+    providerTimeouts: new Counter({
+      name: 'provider_timeouts_total',
+      help: 'Provider requests that timed out, by provider',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    providerFallbacks: new Counter({
+      name: 'provider_fallbacks_total',
+      help: 'Requests sent to the fallback provider instead of the primary, by provider',
+      labelNames: ['provider'],
+      registers: [registry],
+    }),
+    breakerState: new Gauge({
+      name: 'circuit_breaker_state',
+      help: 'Circuit breaker of a provider: 0 closed, 1 open, 2 half-open',
+      labelNames: ['provider'],
       registers: [registry],
     }),
   };

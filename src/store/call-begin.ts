@@ -14,14 +14,17 @@ export const DEFAULT_DEFINITION = 'default';
 /** Event written when the voice webhook first starts a call; a retried webhook finds it. */
 const BEGUN_EVENT = 'call_begun';
 
+export interface BeginContext {
+  now: Date;
+  defaultRole: string;
+  /** The template a new default interview runs (its latest version); absent or deleted: the built-in default. */
+  defaultTemplateId?: string;
+}
+
 /** Thrown to roll back a beginCall whose CallSid a concurrent duplicate webhook stored first. */
 export class CallSidTaken extends Error {}
 
-export async function beginCallIn(
-  trx: Tx,
-  input: BeginCallInput,
-  context: { now: Date; defaultRole: string },
-): Promise<CallStart> {
+export async function beginCallIn(trx: Tx, input: BeginCallInput, context: BeginContext): Promise<CallStart> {
   const { now } = context;
   const existing = await startedCall(trx, input, now);
   if (existing) return existing;
@@ -98,11 +101,7 @@ async function startedCall(trx: Tx, input: BeginCallInput, now: Date): Promise<C
  * The interview the URL names; for an inbound call, the newest recruiter interview for this
  * number not yet done (the candidate calling back after a voicemail); else a new default one.
  */
-async function interviewFor(
-  trx: Tx,
-  input: BeginCallInput,
-  context: { now: Date; defaultRole: string },
-): Promise<InterviewRow> {
+async function interviewFor(trx: Tx, input: BeginCallInput, context: BeginContext): Promise<InterviewRow> {
   if (input.interviewId !== undefined) {
     const named = await trx.selectFrom('interviews').selectAll().where('id', '=', input.interviewId).executeTakeFirst();
     if (named) return named;
@@ -133,6 +132,15 @@ async function interviewFor(
       .executeTakeFirst();
     if (pending) return pending;
   }
+  const template =
+    context.defaultTemplateId === undefined
+      ? undefined
+      : await trx
+          .selectFrom('interview_templates')
+          .select(['id', 'latest_version'])
+          .where('id', '=', context.defaultTemplateId)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
   return trx
     .insertInto('interviews')
     .values({
@@ -141,7 +149,8 @@ async function interviewFor(
       role: context.defaultRole,
       job_description: null,
       candidate_name: null,
-      definition_id: DEFAULT_DEFINITION,
+      definition_id: template?.id ?? DEFAULT_DEFINITION,
+      template_version: template?.latest_version ?? null,
       context: null,
       idempotency_key: null,
       request_hash: null,

@@ -1,7 +1,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { type Kysely, sql } from 'kysely';
-import { findCallRow, toSummary } from './call-record.js';
+import { findCallRow, toListItem } from './call-record.js';
 import type { CallPage, ListCallsQuery } from './call-store.js';
 import type { Database } from './schema.js';
 
@@ -26,6 +26,7 @@ export async function listCallPage(db: Db, query: ListCallsQuery): Promise<CallP
       'i.job_description',
       'i.candidate_name',
       'i.definition_id',
+      'i.template_version',
       'i.context',
       'i.idempotency_key',
       'i.request_hash',
@@ -35,19 +36,27 @@ export async function listCallPage(db: Db, query: ListCallsQuery): Promise<CallP
     .orderBy('c.id', 'desc')
     .limit(limit + 1);
   if (query.status !== undefined) select = select.where('c.status', '=', query.status);
+  if (query.outcome === null) select = select.where('c.outcome', 'is', null);
+  else if (query.outcome !== undefined) select = select.where('c.outcome', '=', query.outcome);
+  if (query.nameContains !== undefined && query.nameContains !== '') {
+    const pattern = `%${escapeLike(query.nameContains)}%`;
+    select = select.where(sql<boolean>`i.candidate_name ilike ${pattern} escape '\\'`);
+  }
+  if (query.changedSince !== undefined) select = select.where('c.updated_at', '>=', query.changedSince);
   if (after) {
     select = select.where((eb) => eb(eb.refTuple('c.created_at', 'c.id'), '<', eb.tuple(after.createdAt, after.id)));
   }
   const rows = await select.execute();
   const page = rows.slice(0, limit);
   const calls = page.map((row) =>
-    toSummary(row, {
+    toListItem(row, {
       id: row.interview_id,
       phone: row.phone,
       role: row.role,
       job_description: row.job_description,
       candidate_name: row.candidate_name,
       definition_id: row.definition_id,
+      template_version: row.template_version,
       context: row.context,
       idempotency_key: row.idempotency_key,
       request_hash: row.request_hash,
@@ -57,6 +66,11 @@ export async function listCallPage(db: Db, query: ListCallsQuery): Promise<CallP
   const last = page.at(-1);
   const nextCursor = rows.length > limit && last ? encodeCursor(last.created_at, last.id) : null;
   return { calls, nextCursor };
+}
+
+/** The text as a LIKE pattern that matches it literally (`%`, `_` and backslash escaped). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /** Opaque page cursor: the (created_at, id) of the last call on the page. */
@@ -82,7 +96,7 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
 
 /**
  * A candidate's erasure request: transcript, stage notes, events, queued results (they embed
- * the transcript), phone numbers, name and context go; the bare call (status, outcome, stage
+ * the transcript), the recording, phone numbers, name, résumé and context go; the bare call (status, outcome, stage
  * times) stays so the recruiter can see a call happened and was erased.
  */
 export async function eraseCallData(
@@ -93,9 +107,12 @@ export async function eraseCallData(
   const callId = await db.transaction().execute(async (trx) => {
     const call = await findCallRow(trx, idOrCallSid);
     if (!call) return null;
+    // Taken first: a live call's write (erasure-guard.ts) waits for this and then finds the call erased.
+    await trx.selectFrom('calls').select('id').where('id', '=', call.id).forUpdate().execute();
     await trx.deleteFrom('transcript_lines').where('call_id', '=', call.id).execute();
     await trx.deleteFrom('call_events').where('call_id', '=', call.id).execute();
     await trx.deleteFrom('results_outbox').where('call_id', '=', call.id).execute();
+    await trx.deleteFrom('call_recordings').where('call_id', '=', call.id).execute();
     await trx.updateTable('stage_timeline').set({ notes: null }).where('call_id', '=', call.id).execute();
     await trx
       .updateTable('calls')
@@ -104,7 +121,7 @@ export async function eraseCallData(
       .execute();
     await trx
       .updateTable('interviews')
-      .set({ phone: null, candidate_name: null, context: null })
+      .set({ phone: null, candidate_name: null, context: null, resume: null })
       .where('id', '=', call.interview_id)
       .execute();
     return call.id;

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import type { CallDirection, CallOutcome, CallStatus, Interview, TranscriptRole } from './call-store.js';
+import type { CallDirection, CallOutcome, CallStatus, Interview, TranscriptRole } from './call-types.js';
+import { type LineOffsets, lineOffsets, type RecordingInfo, recordingInfo } from './recording-record.js';
 import type { CallRow, Database, InterviewRow } from './schema.js';
 
-/** The contract's call record (CONTRACT.md "The call record"), plus what a recruiter can use. */
+/** The contract's call record (docs/contract.md, the call record), plus what a recruiter can use. */
 export interface CallRecord {
   id: string;
   callSid: string | null;
@@ -19,11 +20,18 @@ export interface CallRecord {
   updatedAt: string;
   endedAt: string | null;
   erasedAt: string | null;
-  interview: Interview;
+  interview: InterviewDetail;
   stages: StageRecord[];
   transcript: TranscriptLine[];
   /** Per-turn latency spans as the orchestrator recorded them. */
   latency: unknown[];
+  /** The call's audio (RECORD_AUDIO), or null when it was not recorded or has been erased. */
+  recording: RecordingInfo | null;
+}
+
+/** The interview as the full record shows it: with the résumé the recruiter gave (null once erased). */
+export interface InterviewDetail extends Interview {
+  resume: string | null;
 }
 
 export interface StageRecord {
@@ -34,16 +42,19 @@ export interface StageRecord {
   notes: unknown;
 }
 
-export interface TranscriptLine {
+export interface TranscriptLine extends LineOffsets {
   role: TranscriptRole;
   text: string;
   stage: string | null;
+  /** When the line ended: an agent line's audio finished playing (or was cut), a candidate turn was committed. */
   at: string;
   interrupted: boolean;
 }
 
-/** A row of GET /api/calls: the record without transcript, stages and latency. */
-export type CallSummary = Omit<CallRecord, 'stages' | 'transcript' | 'latency'>;
+/** A row of GET /api/calls: the record without transcript, stages, latency, recording and résumé. */
+export type CallListItem = Omit<CallRecord, 'stages' | 'transcript' | 'latency' | 'recording' | 'interview'> & {
+  interview: Interview;
+};
 
 type Db = Kysely<Database>;
 
@@ -59,13 +70,21 @@ export async function findCallRow(db: Db, idOrCallSid: string): Promise<CallRow 
 export async function readCallRecord(db: Db, idOrCallSid: string): Promise<CallRecord | null> {
   const call = await findCallRow(db, idOrCallSid);
   if (!call) return null;
-  const [interview, stages, transcript] = await Promise.all([
+  const [interview, stages, transcript, recordingRow] = await Promise.all([
     db.selectFrom('interviews').selectAll().where('id', '=', call.interview_id).executeTakeFirstOrThrow(),
     db.selectFrom('stage_timeline').selectAll().where('call_id', '=', call.id).orderBy('id').execute(),
     db.selectFrom('transcript_lines').selectAll().where('call_id', '=', call.id).orderBy('id').execute(),
+    db.selectFrom('call_recordings').selectAll().where('call_id', '=', call.id).executeTakeFirst(),
   ]);
+  const recording = recordingInfo(call.id, recordingRow);
+  const offsets = lineOffsets(
+    recording,
+    transcript.map((t) => t.at),
+  );
+  const summary = toListItem(call, interview);
   return {
-    ...toSummary(call, interview),
+    ...summary,
+    interview: { ...summary.interview, resume: interview.resume },
     stages: stages.map((s) => ({
       name: s.name,
       startedAt: s.started_at.toISOString(),
@@ -73,18 +92,23 @@ export async function readCallRecord(db: Db, idOrCallSid: string): Promise<CallR
       endReason: s.end_reason,
       notes: s.notes ?? null,
     })),
-    transcript: transcript.map((t) => ({
+    transcript: transcript.map((t, i) => ({
       role: t.role,
       text: t.text,
       stage: t.stage,
       at: t.at.toISOString(),
       interrupted: t.interrupted,
+      ...(offsets[i] ?? { offsetMs: null, endOffsetMs: null }),
     })),
     latency: Array.isArray(call.latency) ? call.latency : [],
+    recording,
   };
 }
 
-export function toSummary(call: CallRow, interview: InterviewRow): CallSummary {
+/** The interview columns a list row shows (not the résumé, which only the full record carries). */
+export type InterviewSummaryRow = Omit<InterviewRow, 'resume'>;
+
+export function toListItem(call: CallRow, interview: InterviewSummaryRow): CallListItem {
   return {
     id: call.id,
     callSid: call.call_sid,
@@ -104,7 +128,7 @@ export function toSummary(call: CallRow, interview: InterviewRow): CallSummary {
   };
 }
 
-export function toInterview(row: InterviewRow): Interview {
+export function toInterview(row: InterviewSummaryRow): Interview {
   return {
     id: row.id,
     phone: row.phone,
@@ -112,6 +136,7 @@ export function toInterview(row: InterviewRow): Interview {
     jobDescription: row.job_description,
     candidateName: row.candidate_name,
     definitionId: row.definition_id,
+    templateVersion: row.template_version,
     context: (row.context as Record<string, string> | null) ?? null,
     createdAt: row.created_at.toISOString(),
   };

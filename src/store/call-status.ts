@@ -1,9 +1,10 @@
 import type { CallOutcome, CallStatus } from './call-store.js';
 
 /**
- * Twilio may deliver status callbacks out of order (PROTOCOLS §1.5: they carry a SequenceNumber
- * for that reason). A status only ever moves a call forward along this rank, so a late `ringing`
- * never reopens a call that `completed`. All final statuses share the top rank: the first wins.
+ * Status callbacks may reach us out of order (they carry a SequenceNumber for that reason;
+ * docs/twilio-voice.md). A status only ever moves a call forward along this rank, so a late
+ * `ringing` never reopens a call that `completed`. All final statuses share the top rank: the
+ * first wins.
  */
 const RANK: Record<CallStatus, number> = {
   queued: 0,

@@ -1,50 +1,21 @@
-import type { CallRecord, CallSummary } from './call-record.js';
+import type { CallListItem, CallRecord } from './call-record.js';
 
 /**
  * The call store port: everything the HTTP edge, the Twilio callbacks and the call orchestrator
  * persist about a call. One implementation (PostgresCallStore) runs on PGlite and on a real server.
  * Timestamps in are Dates; timestamps out (records) are ISO-8601 strings.
  */
-export type CallDirection = 'inbound' | 'outbound';
-export type TranscriptRole = 'agent' | 'candidate';
+export {
+  CALL_OUTCOMES,
+  type CallDirection,
+  type CallOutcome,
+  type CallStatus,
+  type Interview,
+  type TranscriptRole,
+  TWILIO_CALL_STATUSES,
+} from './call-types.js';
 
-/** Twilio's CallStatus values (PROTOCOLS §1.5). */
-export const TWILIO_CALL_STATUSES = [
-  'queued',
-  'initiated',
-  'ringing',
-  'in-progress',
-  'completed',
-  'busy',
-  'no-answer',
-  'failed',
-  'canceled',
-] as const;
-export type CallStatus = (typeof TWILIO_CALL_STATUSES)[number];
-
-export const CALL_OUTCOMES = [
-  'completed',
-  'candidate_ended',
-  'no_response',
-  'caller_hung_up',
-  'voicemail',
-  'no_answer',
-  'busy',
-  'failed',
-] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
-
-export interface Interview {
-  id: string;
-  /** The candidate's number, E.164; null once erased. */
-  phone: string | null;
-  role: string;
-  jobDescription: string | null;
-  candidateName: string | null;
-  definitionId: string;
-  context: Record<string, string> | null;
-  createdAt: string;
-}
+import type { CallDirection, CallOutcome, CallStatus, Interview, TranscriptRole } from './call-types.js';
 
 export interface NewOutboundInterview {
   /** The candidate's number, E.164. */
@@ -56,8 +27,12 @@ export interface NewOutboundInterview {
   jobDescription?: string;
   candidateName?: string;
   context?: Record<string, string>;
-  /** Interview definition to run; default 'default'. */
+  /** Interview definition (template id) to run; default 'default'. */
   definitionId?: string;
+  /** The template version to run; null or absent for a built-in definition. */
+  templateVersion?: number | null;
+  /** The candidate's résumé, plain text. */
+  resume?: string;
   /** The recruiter's Idempotency-Key: a second create with the same key returns the first. */
   idempotencyKey?: string;
   /** Fingerprint of the request body, kept with the key to detect a key reused for other data. */
@@ -127,10 +102,16 @@ export interface ListCallsQuery {
   /** `nextCursor` of the previous page. */
   cursor?: string;
   status?: CallStatus;
+  /** Only calls with this outcome; `null` means calls still without one (in progress). */
+  outcome?: CallOutcome | null;
+  /** Only calls whose candidate name contains this text, ignoring case. */
+  nameContains?: string;
+  /** Only calls changed at or after this time (any status, stage or outcome change). */
+  changedSince?: Date;
 }
 
 export interface CallPage {
-  calls: CallSummary[];
+  calls: CallListItem[];
   nextCursor: string | null;
 }
 
@@ -179,4 +160,4 @@ export interface ResultsOutboxStore {
   markFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
 }
 
-export type { CallRecord, CallSummary };
+export type { CallListItem, CallRecord };

@@ -2,6 +2,7 @@ import { type Kysely, sql } from 'kysely';
 import { readCallRecord } from './call-record.js';
 import { isFinalStatus, statusesBefore } from './call-status.js';
 import type { CallOutcome, CallStatus } from './call-store.js';
+import { notErased } from './erasure-guard.js';
 import type { Database } from './schema.js';
 
 /** The guarded updates of a call's life, each run inside the caller's transaction. */
@@ -49,7 +50,8 @@ export async function finishCallIn(
     .where('outcome', 'is', null)
     .executeTakeFirst();
   if (result.numUpdatedRows === 0n) return false;
-  if (options.resultsOutbox) {
+  // An erased call's results are never delivered (a live call's last write may land after erasure).
+  if (options.resultsOutbox && (await notErased(trx, callId))) {
     const record = await readCallRecord(trx, callId);
     await trx
       .insertInto('results_outbox')

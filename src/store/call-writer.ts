@@ -114,7 +114,7 @@ export class CallWriter {
         attempts: this.options.attempts ?? 3,
         baseDelayMs: this.options.retryDelayMs ?? 200,
         isRetryable: (err) => !isAppError(err) || err.retryable,
-        sleep: (ms) => new Promise((resolve) => clock.setTimeout(resolve, ms)),
+        clock,
       });
     } catch (err) {
       this.options.logger.error({ callId: this.callId, kind: write.kind, err }, 'call write dropped');

@@ -112,21 +112,72 @@ const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0002_call_recordings': {
+    async up(db: Kysely<unknown>) {
+      // One row per recorded call: where its audio's offset 0 is on the wall clock (the media
+      // stream's start), so transcript lines (stamped in wall time) find their place in it.
+      await db.schema
+        .createTable('call_recordings')
+        .addColumn('call_id', 'text', (c) => c.primaryKey().references('calls.id').onDelete('cascade'))
+        .addColumn('started_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('duration_ms', 'integer')
+        .addColumn('completed_at', 'timestamptz')
+        .execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.dropTable('call_recordings').ifExists().execute();
+    },
+  },
+  '0003_interview_templates': {
+    async up(db: Kysely<unknown>) {
+      // A template is never deleted, only hidden (deleted_at): calls keep pointing at the version they ran.
+      await db.schema
+        .createTable('interview_templates')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('latest_version', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('deleted_at', 'timestamptz')
+        .execute();
+      await db.schema
+        .createTable('interview_template_versions')
+        .addColumn('template_id', 'text', (c) => c.notNull().references('interview_templates.id'))
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('definition', 'jsonb', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull())
+        .addPrimaryKeyConstraint('interview_template_versions_pk', ['template_id', 'version'])
+        .execute();
+      // definition_id names the template; template_version the version the call runs (null: built in).
+      await db.schema.alterTable('interviews').addColumn('template_version', 'integer').execute();
+      await db.schema.alterTable('interviews').addColumn('resume', 'text').execute();
+    },
+    async down(db: Kysely<unknown>) {
+      await db.schema.alterTable('interviews').dropColumn('resume').execute();
+      await db.schema.alterTable('interviews').dropColumn('template_version').execute();
+      await db.schema.dropTable('interview_template_versions').ifExists().execute();
+      await db.schema.dropTable('interview_templates').ifExists().execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
- * Brings the schema up to date. `schema` keeps the migration table (and, through the
- * connection's search_path, the tables) in one Postgres schema; tests use it to isolate runs.
+ * Brings the schema up to date (or, with `upTo`, to that migration: tests check an older
+ * database upgrades). `schema` keeps the migration table (and, through the connection's
+ * search_path, the tables) in one Postgres schema; tests use it to isolate runs.
  */
-export async function migrateToLatest(db: Kysely<unknown>, options: { schema?: string } = {}): Promise<void> {
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  options: { schema?: string; upTo?: string } = {},
+): Promise<void> {
   const migrator = new Migrator({
     db,
     provider,
     ...(options.schema === undefined ? {} : { migrationTableSchema: options.schema }),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } =
+    options.upTo === undefined ? await migrator.migrateToLatest() : await migrator.migrateTo(options.upTo);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new AppError(ErrorCodes.STORE_FAILED, `database migration ${failed} failed`, { cause: error });

@@ -21,6 +21,7 @@ import type {
   TranscriptLineInput,
 } from './call-store.js';
 import { advanceStatus, finishCallIn, insertEvent } from './call-transitions.js';
+import { notErased, unlessErased } from './erasure-guard.js';
 import { type Database, newCallRow } from './schema.js';
 
 export interface PostgresCallStoreOptions {
@@ -28,6 +29,11 @@ export interface PostgresCallStoreOptions {
   clock: Clock;
   /** Role of the interview an inbound call runs when its number matches no pending interview. */
   defaultRole: string;
+  /**
+   * DEFAULT_TEMPLATE_ID: the template (latest version) an inbound call runs when its number matches
+   * no pending interview; unset, unknown or deleted: the built-in default.
+   */
+  defaultTemplateId?: string;
   /** Per-call recordings live in `<recordingsDir>/<callId>`; erasure and purge remove them. */
   recordingsDir?: string;
   /** Queue a results-webhook delivery when a call finishes; default true. */
@@ -56,6 +62,8 @@ export class PostgresCallStore implements CallStore {
           job_description: input.jobDescription ?? null,
           candidate_name: input.candidateName ?? null,
           definition_id: input.definitionId ?? DEFAULT_DEFINITION,
+          template_version: input.templateVersion ?? null,
+          resume: input.resume ?? null,
           context: input.context === undefined ? null : JSON.stringify(input.context),
           idempotency_key: input.idempotencyKey ?? null,
           request_hash: input.requestHash ?? null,
@@ -108,9 +116,15 @@ export class PostgresCallStore implements CallStore {
 
   async beginCall(input: BeginCallInput): Promise<CallStart> {
     try {
-      return await this.db
-        .transaction()
-        .execute((trx) => beginCallIn(trx, input, { now: this.now(), defaultRole: this.options.defaultRole }));
+      return await this.db.transaction().execute((trx) =>
+        beginCallIn(trx, input, {
+          now: this.now(),
+          defaultRole: this.options.defaultRole,
+          ...(this.options.defaultTemplateId === undefined
+            ? {}
+            : { defaultTemplateId: this.options.defaultTemplateId }),
+        }),
+      );
     } catch (err) {
       // A concurrent retry of the same webhook won the CallSid: ours rolled back, resume theirs.
       if (err instanceof CallSidTaken) return this.beginCall(input);
@@ -149,17 +163,19 @@ export class PostgresCallStore implements CallStore {
   }
 
   async appendTranscriptLine(callId: string, line: TranscriptLineInput): Promise<void> {
-    await this.db
-      .insertInto('transcript_lines')
-      .values({
-        call_id: callId,
-        role: line.role,
-        text: line.text,
-        stage: line.stage,
-        at: line.at,
-        interrupted: line.interrupted ?? false,
-      })
-      .execute();
+    await unlessErased(this.db, callId, (trx) =>
+      trx
+        .insertInto('transcript_lines')
+        .values({
+          call_id: callId,
+          role: line.role,
+          text: line.text,
+          stage: line.stage,
+          at: line.at,
+          interrupted: line.interrupted ?? false,
+        })
+        .execute(),
+    );
   }
 
   async stageStarted(callId: string, name: string, at: Date): Promise<void> {
@@ -170,23 +186,23 @@ export class PostgresCallStore implements CallStore {
   }
 
   async stageEnded(callId: string, name: string, end: StageEnd): Promise<void> {
-    const open = this.db
-      .selectFrom('stage_timeline')
-      .select('id')
-      .where('call_id', '=', callId)
-      .where('name', '=', name)
-      .where('ended_at', 'is', null)
-      .orderBy('id', 'desc')
-      .limit(1);
-    await this.db
-      .updateTable('stage_timeline')
-      .set({
-        ended_at: end.at,
-        end_reason: end.reason ?? null,
-        notes: end.notes === undefined ? null : JSON.stringify(end.notes),
-      })
-      .where('id', '=', open)
-      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      const open = trx
+        .selectFrom('stage_timeline')
+        .select('id')
+        .where('call_id', '=', callId)
+        .where('name', '=', name)
+        .where('ended_at', 'is', null)
+        .orderBy('id', 'desc')
+        .limit(1);
+      // The stage's times are the bare call and stay; its notes are the candidate's and do not.
+      const keepNotes = end.notes !== undefined && (await notErased(trx, callId));
+      await trx
+        .updateTable('stage_timeline')
+        .set({ ended_at: end.at, end_reason: end.reason ?? null, notes: keepNotes ? JSON.stringify(end.notes) : null })
+        .where('id', '=', open)
+        .execute();
+    });
   }
 
   async setStage(callId: string, stage: string): Promise<void> {
@@ -198,11 +214,12 @@ export class PostgresCallStore implements CallStore {
       .updateTable('calls')
       .set({ latency: sql`latency || jsonb_build_array(cast(${JSON.stringify(turn)} as jsonb))` })
       .where('id', '=', callId)
+      .where('erased_at', 'is', null)
       .execute();
   }
 
   async recordEvent(callId: string, type: string, data?: unknown, at?: Date): Promise<void> {
-    await insertEvent(this.db, callId, type, data, at ?? this.now());
+    await unlessErased(this.db, callId, (trx) => insertEvent(trx, callId, type, data, at ?? this.now()));
   }
 
   async finishCall(

@@ -16,7 +16,12 @@ export interface InterviewsTable {
   role: string;
   job_description: string | null;
   candidate_name: string | null;
+  /** The interview template (or built-in definition) id the call runs. */
   definition_id: string;
+  /** The template version the call runs; null for a built-in definition. */
+  template_version: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The candidate's résumé as plain text; personal data, nulled by erasure. */
+  resume: ColumnType<string | null, string | null | undefined, string | null>;
   context: NullableJson;
   /** Recruiter's Idempotency-Key; unique so a retried POST finds the first interview. */
   idempotency_key: string | null;
@@ -83,6 +88,32 @@ export interface ResultsOutboxTable {
   created_at: Timestamp;
 }
 
+export interface CallRecordingsTable {
+  call_id: string;
+  /** Wall-clock instant of the recording's offset 0 (the media stream's start). */
+  started_at: Timestamp;
+  /** Length of the finished recording, ms; null while recording (or when the process died first). */
+  duration_ms: number | null;
+  completed_at: NullableTimestamp;
+}
+
+export interface InterviewTemplatesTable {
+  id: string;
+  latest_version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  /** Set by DELETE: hidden from new calls; its versions stay for the calls that ran them. */
+  deleted_at: NullableTimestamp;
+}
+
+export interface InterviewTemplateVersionsTable {
+  template_id: string;
+  version: number;
+  /** The validated interview definition, complete (defaults filled in). */
+  definition: Json;
+  created_at: Timestamp;
+}
+
 export interface Database {
   interviews: InterviewsTable;
   calls: CallsTable;
@@ -90,6 +121,9 @@ export interface Database {
   stage_timeline: StageTimelineTable;
   call_events: CallEventsTable;
   results_outbox: ResultsOutboxTable;
+  call_recordings: CallRecordingsTable;
+  interview_templates: InterviewTemplatesTable;
+  interview_template_versions: InterviewTemplateVersionsTable;
 }
 
 export type InterviewRow = Selectable<InterviewsTable>;

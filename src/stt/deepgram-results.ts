@@ -20,6 +20,12 @@ export interface ConnectionAxis {
   offsetS: number;
   /** Call audio seconds already covered by finals delivered before this connection. */
   settledUntilS: number;
+  /**
+   * Where the last word of those finals ends (default `settledUntilS`). A final's window can end
+   * inside a word it does not hold yet; that word must survive the reconnect, so words are
+   * deduplicated against this, not against the window's end.
+   */
+  wordsSettledUntilS?: number;
 }
 
 export function translateListenMessage(message: unknown, axis: ConnectionAxis): SttEvent | undefined {
@@ -47,12 +53,16 @@ function translateResults(message: listen.ListenV1Results, axis: ConnectionAxis)
   const windowStartS = message.start + axis.offsetS;
   const windowEndS = windowStartS + message.duration;
   if (!Number.isFinite(windowEndS)) return undefined;
-  if (axis.settledUntilS > 0 && windowEndS <= axis.settledUntilS + EPSILON_S) return undefined;
 
+  const wordsSettledUntilS = axis.wordsSettledUntilS ?? axis.settledUntilS;
   const allWords = (alternative?.words ?? []).map((w) => toSttWord(w, axis.offsetS));
-  const words = allWords.filter((w) => w.word.startS >= axis.settledUntilS - EPSILON_S);
+  const words = allWords.filter((w) => w.word.startS >= wordsSettledUntilS - EPSILON_S);
+  if (axis.settledUntilS > 0 && windowEndS <= axis.settledUntilS + EPSILON_S && words.length === 0) return undefined;
   const trimmed = words.length !== allWords.length;
-  const startS = Math.max(windowStartS, axis.settledUntilS);
+  const startS = Math.min(
+    Math.max(windowStartS, axis.settledUntilS),
+    words[0]?.word.startS ?? Number.POSITIVE_INFINITY,
+  );
   return {
     type: 'transcript',
     isFinal: message.is_final === true,
@@ -70,7 +80,13 @@ function toSttWord(
   offsetS: number,
 ): { word: SttWord; shown: string } {
   return {
-    word: { word: w.word, startS: w.start + offsetS, endS: w.end + offsetS, confidence: w.confidence },
+    word: {
+      word: w.word,
+      ...(w.punctuated_word !== undefined && { punctuated: w.punctuated_word }),
+      startS: w.start + offsetS,
+      endS: w.end + offsetS,
+      confidence: w.confidence,
+    },
     shown: w.punctuated_word ?? w.word,
   };
 }

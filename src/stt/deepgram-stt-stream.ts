@@ -50,6 +50,9 @@ export class DeepgramSttStream implements SttStream {
   private settledUntilS = 0;
   /** settledUntilS when the current connection opened: its results before this are repeats. */
   private axisSettledUntilS = 0;
+  /** Call audio seconds where the last final word delivered ends, and its value when the connection opened. */
+  private wordsSettledUntilS = 0;
+  private axisWordsSettledUntilS = 0;
   private lastUtteranceEndS = Number.NEGATIVE_INFINITY;
   private lastSentAtMs = 0;
   private keepAliveTimer: Timer | undefined;
@@ -128,7 +131,7 @@ export class DeepgramSttStream implements SttStream {
         baseDelayMs: this.settings.reconnectBaseDelayMs,
         isRetryable: () => true,
         signal,
-        sleep: (ms, s) => clockSleep(this.settings.clock, ms, s),
+        clock: this.settings.clock,
       });
       if (this.state !== 'connecting') {
         socket.close();
@@ -170,6 +173,7 @@ export class DeepgramSttStream implements SttStream {
     const { startByte, chunks } = this.recent.snapshot();
     this.offsetS = startByte / BYTES_PER_SECOND;
     this.axisSettledUntilS = this.settledUntilS;
+    this.axisWordsSettledUntilS = this.wordsSettledUntilS;
     this.settings.logger.debug({ offsetS: this.offsetS, generation: this.generation }, 'stt socket open');
     this.lastSentAtMs = this.settings.clock.now();
     for (const chunk of chunks) this.transmit(chunk);
@@ -207,10 +211,16 @@ export class DeepgramSttStream implements SttStream {
   private onMessage(generation: number, message: unknown): void {
     if (generation !== this.generation) return;
     this.dropsWithoutProgress = 0;
-    const event = translateListenMessage(message, { offsetS: this.offsetS, settledUntilS: this.axisSettledUntilS });
+    const event = translateListenMessage(message, {
+      offsetS: this.offsetS,
+      settledUntilS: this.axisSettledUntilS,
+      wordsSettledUntilS: this.axisWordsSettledUntilS,
+    });
     if (!event || this.isDuplicate(event)) return;
     if (event.type === 'transcript' && event.isFinal) {
       this.settledUntilS = Math.max(this.settledUntilS, event.startS + event.durationS);
+      const lastWord = event.words.at(-1);
+      if (lastWord) this.wordsSettledUntilS = Math.max(this.wordsSettledUntilS, lastWord.endS);
     }
     try {
       this.handlers.onEvent(event);
@@ -243,6 +253,11 @@ export class DeepgramSttStream implements SttStream {
       );
       return;
     }
+    try {
+      this.handlers.onGap?.({ sentUntilS: this.recent.totalBytes / BYTES_PER_SECOND });
+    } catch (err) {
+      this.settings.logger.error({ err }, 'stt gap handler threw');
+    }
     void this.connect(ErrorCodes.STT_STREAM_FAILED);
   }
 
@@ -266,19 +281,4 @@ export class DeepgramSttStream implements SttStream {
     }
     this.resolveClosed();
   }
-}
-
-function clockSleep(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      timer.cancel();
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

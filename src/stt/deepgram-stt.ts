@@ -8,6 +8,7 @@
  */
 import { DeepgramClient } from '@deepgram/sdk';
 import { type Clock, systemClock } from '../lib/clock.js';
+import { omitUndefined } from '../lib/omit-undefined.js';
 import type { Logger } from '../observability/logger.js';
 import { DeepgramSttStream } from './deepgram-stt-stream.js';
 import type { SttOpenOptions, SttProvider, SttStream } from './stt-stream.js';
@@ -63,7 +64,7 @@ export class DeepgramStt implements SttProvider {
   }
 
   open(handlers: SttOpenOptions): SttStream {
-    const o = { ...DEEPGRAM_STT_DEFAULTS, ...definedOnly(this.options) };
+    const o = { ...DEEPGRAM_STT_DEFAULTS, ...omitUndefined(this.options) };
     const stream = new DeepgramSttStream(
       {
         client: this.client,
@@ -95,8 +96,4 @@ export class DeepgramStt implements SttProvider {
     stream.start();
     return stream;
   }
-}
-
-function definedOnly<T extends object>(obj: T): T {
-  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as T;
 }

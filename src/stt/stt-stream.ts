@@ -4,7 +4,10 @@
  * much caller audio the provider had received), which equals Twilio media time for the stream.
  */
 export interface SttWord {
+  /** The word as recognised, lower case without punctuation. */
   word: string;
+  /** As written in the transcript (casing, punctuation, smart_format), when the provider gives it. */
+  punctuated?: string;
   /** Audio seconds. */
   startS: number;
   endS: number;
@@ -41,6 +44,11 @@ export interface SttOpenOptions {
   onEvent: (event: SttEvent) => void;
   /** A failure that ended the stream for good (after reconnect attempts). */
   onError: (error: Error) => void;
+  /**
+   * The connection dropped with `sentUntilS` of call audio sent; results for the audio after the
+   * last ones delivered come late (after a reconnect), so silence in the results is not silence.
+   */
+  onGap?: (gap: { sentUntilS: number }) => void;
   signal?: AbortSignal;
 }
 

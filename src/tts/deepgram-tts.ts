@@ -13,6 +13,7 @@
  * the first byte (after that, audio has been played and a retry would repeat it).
  */
 import { DeepgramClient, DeepgramError, DeepgramTimeoutError } from '@deepgram/sdk';
+import type { Clock } from '../lib/clock.js';
 import { AppError, ErrorCodes, isAbortError } from '../lib/errors.js';
 import { withRetry } from '../lib/retry.js';
 import type { Logger } from '../observability/logger.js';
@@ -25,6 +26,8 @@ export interface DeepgramTtsOptions {
   /** Aura voice, e.g. 'aura-2-thalia-en'. */
   model: string;
   logger: Logger;
+  /** Runs the wait before the retry (a ManualClock in tests). */
+  clock: Clock;
   /** Wait before the one retry, ms. Default 200. */
   retryDelayMs?: number;
   /** Longest wait for the response headers, ms. Default 10000. */
@@ -50,6 +53,7 @@ export class DeepgramTts implements Synthesizer {
         baseDelayMs: this.options.retryDelayMs ?? 200,
         isRetryable: (err) => err instanceof AppError && err.retryable,
         signal,
+        clock: this.options.clock,
       });
     } catch (err) {
       if (signal?.aborted || isAbortError(err)) return;

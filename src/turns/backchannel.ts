@@ -21,6 +21,7 @@ export const BACKCHANNEL_PHRASES: readonly string[] = [
   'ok',
   'right',
   'yeah',
+  'yea',
   'yep',
   'yup',
   'yes',

@@ -1,5 +1,6 @@
 import type { Clock, Timer } from '../lib/clock.js';
 import type { SttEvent, SttWord } from '../stt/stt-stream.js';
+import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { FILLER_WORDS, nonBackchannelWords } from './backchannel.js';
 import { normalizeWords } from './normalize-words.js';
 import { UtteranceText } from './utterance-text.js';
@@ -25,19 +26,19 @@ export interface BargeInParams {
    */
   segmentGapMs: number;
   /**
-   * Soft pause: on `speech-started` while the agent speaks, emit `pause` (the agent's audio
-   * stops at once and is kept), then `resume` unless real words follow. Default true: words
-   * take ~600 ms to be sure of, so without it the agent talks over the caller that long; the
-   * cost is a short pause (≤ `resumeAfterMs`) on a backchannel or a cough, never lost words.
+   * Hold on voice: at the caller's voice onset (local VAD, tens of ms after it) while the agent
+   * speaks, emit `hold`: no new agent frames go out, but no `clear`, so Twilio plays on what it
+   * holds (~200 ms). Real words then `interrupt` (the agent has already gone quiet for the
+   * caller, or stops at once); otherwise `release` comes before the caller hears a gap. Default
+   * true.
    */
-  pauseOnSpeechStart: boolean;
+  holdOnVoice: boolean;
   /**
-   * With `pauseOnSpeechStart`, emit `resume` this long after `pause` unless an interrupt came.
-   * Default 1000: the second word of a real interruption starts ~300 ms after the onset and
-   * shows in an interim up to ~250 ms + transport later (≈ 700–850 ms after the pause); resuming
-   * before that would have the agent talk on and then be cut anyway.
+   * How long past the end of the held audio a hold may last before `release`, ms: the longest
+   * the caller hears no agent audio while we wait for words. Default 60: an audible gap starts
+   * at ~120 ms; the other half is for the released frame's trip to Twilio.
    */
-  resumeAfterMs: number;
+  releaseAfterDrainMs: number;
 }
 
 export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
@@ -45,8 +46,8 @@ export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
   minSpeechMs: 400,
   minConfidence: 0.4,
   segmentGapMs: 1000,
-  pauseOnSpeechStart: true,
-  resumeAfterMs: 1000,
+  holdOnVoice: true,
+  releaseAfterDrainMs: 60,
 });
 
 export type BargeInDecision =
@@ -59,8 +60,10 @@ export type BargeInDecision =
     }
   /** Caller speech during agent speech that was only backchannel; for the record. */
   | { type: 'ignored-backchannel'; text: string }
-  | { type: 'pause' }
-  | { type: 'resume' };
+  /** The caller's voice began: stop feeding the agent's audio, no `clear` (then `held`). */
+  | { type: 'hold' }
+  /** Not (yet) real speech: feed the agent's audio again before the caller hears a gap. */
+  | { type: 'release' };
 
 export interface BargeInPolicyOptions {
   clock: Clock;
@@ -85,8 +88,14 @@ export class BargeInPolicy {
   private interrupted = false;
   private readonly segment = new UtteranceText();
   private speechStartS: number | undefined;
-  private paused = false;
-  private resumeTimer: Timer | undefined;
+  private holding = false;
+  private releaseTimer: Timer | undefined;
+  /** Audio seconds where the VAD's last voiced run ended; undefined while it goes on. */
+  private voiceEndS: number | undefined;
+  /** The segment's latest result was an interim (its tip may still grow into a phrase). */
+  private lastResultInterim = false;
+  /** Between the VAD's onset and offset. */
+  private voicing = false;
   private disposed = false;
 
   constructor(options: BargeInPolicyOptions) {
@@ -102,7 +111,8 @@ export class BargeInPolicy {
   agentSpeaking(speaking: boolean, atS?: number): void {
     if (this.disposed || speaking === this.speaking) return;
     this.closeSegment();
-    this.cancelResume();
+    this.endHold();
+    this.voicing = false;
     this.speaking = speaking;
     this.interrupted = false;
     this.agentStartS = speaking ? atS : undefined;
@@ -127,20 +137,51 @@ export class BargeInPolicy {
     }
   }
 
+  /** The local VAD's onsets and offsets on the caller's audio, stamped in media ms. */
+  voice(event: VoiceActivityEvent): void {
+    if (this.disposed || !this.speaking || this.interrupted) return;
+    const atS = event.atMs / 1000;
+    if (event.type === 'voice-stopped') {
+      this.voiceEndS = atS;
+      this.voicing = false;
+      this.judge(this.lastResultInterim);
+      // The caller stopped before any real words: let the agent go on now, the gap shortest.
+      if (!this.interrupted && this.holding) this.release();
+      return;
+    }
+    this.startSpeech(atS);
+    this.voiceEndS = undefined;
+    this.voicing = true;
+    if (!this.holding) this.hold();
+  }
+
+  /**
+   * The hold is in effect and the caller still hears `aheadMs` of the agent's audio: `release`
+   * follows `releaseAfterDrainMs` after that unless real words interrupt first.
+   */
+  held(aheadMs: number): void {
+    if (!this.holding || this.releaseTimer) return;
+    this.releaseTimer = this.clock.setTimeout(() => {
+      this.releaseTimer = undefined;
+      // Undecided still (the STT needs ~300–900 ms for words, a backchannel lasts 200–700 ms):
+      // release, so no backchannel is heard as a gap; real words still interrupt later.
+      if (this.holding && !this.interrupted) this.release();
+    }, aheadMs + this.params.releaseAfterDrainMs);
+  }
+
   dispose(): void {
-    this.cancelResume();
+    this.endHold();
     this.disposed = true;
   }
 
   private onSpeechStarted(atS: number): void {
-    const lastEndS = this.segment.lastWordEndS;
+    this.startSpeech(atS);
+  }
+
+  private startSpeech(atS: number): void {
+    const lastEndS = latest(this.segment.lastWordEndS, this.voiceEndS);
     if (lastEndS !== undefined && (atS - lastEndS) * 1000 >= this.params.segmentGapMs) this.closeSegment();
-    this.speechStartS ??= atS;
-    if (this.params.pauseOnSpeechStart && !this.paused) {
-      this.paused = true;
-      this.onDecision({ type: 'pause' });
-      this.resumeTimer = this.clock.setTimeout(() => this.resumeIfPaused(), this.params.resumeAfterMs);
-    }
+    if (this.speechStartS === undefined || atS < this.speechStartS) this.speechStartS = atS;
   }
 
   private onTranscript(isFinal: boolean, text: string, words: readonly SttWord[]): void {
@@ -159,24 +200,38 @@ export class BargeInPolicy {
     }
     if (isFinal) this.segment.applyFinal(result);
     else this.segment.applyInterim(result);
+    this.lastResultInterim = !isFinal;
     this.judge(!isFinal);
   }
 
   /** `openEnded`: the latest result is an interim, so its last words may still grow into a phrase. */
   private judge(openEnded: boolean): void {
-    const others = nonBackchannelWords(this.segment.tokens, openEnded);
-    const contentWords = others.filter((w) => !FILLER_WORDS.has(w));
+    const tokens = this.segment.tokens;
+    const others = nonBackchannelWords(tokens, openEnded);
+    // An interim's last word may still be revised ("write" for "right"): alone it proves nothing.
+    const settled = openEnded ? nonBackchannelWords(tokens.slice(0, -1), true) : others;
+    const contentWords = settled.filter((w) => !FILLER_WORDS.has(w));
     const startS = this.speechStartS ?? this.segment.firstWordStartS;
-    const endS = this.segment.lastWordEndS;
+    const endS = latest(this.segment.lastWordEndS, this.voiceEndS);
     const spokenMs = startS !== undefined && endS !== undefined ? (endS - startS) * 1000 : 0;
     if (others.length >= this.params.minWords) this.interrupt('words', startS);
     else if (contentWords.length >= 1 && spokenMs >= this.params.minSpeechMs) this.interrupt('long-speech', startS);
+    else if (this.voicing && !this.holding && others.some((w) => !FILLER_WORDS.has(w))) {
+      // A real word shows while the caller is still speaking: hold again (released as before
+      // unless the words settle into an interruption), so a real one is quiet sooner.
+      this.hold();
+    }
+  }
+
+  private hold(): void {
+    if (!this.params.holdOnVoice) return;
+    this.holding = true;
+    this.onDecision({ type: 'hold' });
   }
 
   private interrupt(reason: 'words' | 'long-speech', atS: number | undefined): void {
     this.interrupted = true;
-    this.paused = false;
-    this.cancelResume();
+    this.endHold();
     this.segment.clear();
     this.speechStartS = undefined;
     this.onDecision(atS === undefined ? { type: 'interrupt', reason } : { type: 'interrupt', atS, reason });
@@ -191,18 +246,22 @@ export class BargeInPolicy {
     }
     this.segment.clear();
     this.speechStartS = undefined;
+    this.voiceEndS = undefined;
   }
 
-  private resumeIfPaused(): void {
-    this.resumeTimer = undefined;
-    if (!this.paused || this.interrupted) return;
-    this.paused = false;
-    this.onDecision({ type: 'resume' });
+  private release(): void {
+    this.endHold();
+    this.onDecision({ type: 'release' });
   }
 
-  private cancelResume(): void {
-    this.resumeTimer?.cancel();
-    this.resumeTimer = undefined;
-    this.paused = false;
+  private endHold(): void {
+    this.releaseTimer?.cancel();
+    this.releaseTimer = undefined;
+    this.holding = false;
   }
+}
+
+function latest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  return b === undefined ? a : Math.max(a, b);
 }

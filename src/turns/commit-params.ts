@@ -1,68 +1,87 @@
 /**
- * When the commit router decides an utterance is finished. All durations are milliseconds of
- * arrival time on the router's clock (when STT results came in), because that is what the
- * caller waits through. Defaults assume Deepgram streaming with interim results: a new interim
- * every ~100–300 ms while words are coming, a final at each endpoint.
+ * When the commit router decides an utterance is finished. Durations are ms on the router's
+ * clock. Silences are measured from the end of the caller's last word (its audio time, mapped
+ * onto the clock at the STT's least lag, `SttTiming`), because that is what the caller waits
+ * through; the router adds what this call's STT needs to show new speech (learnt per call),
+ * so a wait is never shorter than the time it takes to hear the caller go on.
  */
 export interface CommitParams {
   /**
-   * The transcript must stay unchanged (no new or revised words) this long to count as stable.
-   * Default 550: conversational speech brings a word every ~300–400 ms (2.5–3.5 words/s); seen
-   * through interims every ~150–250 ms the transcript changes at least every ~500 ms while the
-   * caller talks (measured on `scripted-partials`), so a longer quiet means they have stopped.
-   * Slower speakers get an early commit that a `resumed` undoes before the reply is audible.
+   * Words that sound complete are committed once the silence after them exceeds this plus the
+   * time the STT takes to show a new word (`SttTiming.wordReportMs`, ~500–700 ms); after the
+   * STT's endpoint, this (or the silence it heard, if longer) plus its `speech-started` report
+   * delay. Default 350: fluent speakers leave 150–350 ms between sentences of one answer; a gap
+   * that long, plus the STT's delay in showing the next word, is the blind spot a commit must
+   * wait out.
    */
-  stableForMs: number;
+  completeGapMs: number;
   /**
-   * Consecutive transcript results (interim or final) that must carry the same words before a
-   * `stable` commit. Default 2: one repeat shows the STT has settled on the words (the next
-   * interim or the endpoint's final). If no repeat ever comes, `maxWaitMs` still commits.
-   */
-  stablePartials: number;
-  /**
-   * Extra wait when the text looks unfinished (`looksIncomplete`: "and", "um", "the", a comma).
-   * Default 1000: hesitation pauses run 600–900 ms; the next word shows in an interim ~150 ms
-   * after it starts, one interim period (≤ 250 ms) and the STT latency later, so 550 + 1000 ms
-   * from the last change covers a 900 ms pause even without a `speech-started` event.
-   */
-  incompletePenaltyMs: number;
-  /**
-   * Hard limit from the last new word to the commit, whatever the text looks like and whether
-   * or not partials repeat. Default 2000: longer than any hesitation we wait out, short enough
-   * that a caller who trailed off is not left in silence; a resume can still undo it.
-   */
-  maxWaitMs: number;
-  /**
-   * Stable this long (plus the incomplete penalty when it applies) → a `speculate` decision, so
-   * the LLM can start before the commit. Default 150: the last word shows in an interim
-   * 100–350 ms after it ends and the end signal comes ~400 ms after it, so at 300 the
-   * speculation barely led the commit (bench: 380 vs 412 ms after speech end); at 150 it leads
-   * by ~150–250 ms of the LLM's first-token wait, at the cost of more thrown-away requests
-   * (`stats.speculationsWasted`; they cost prompt tokens, never audio).
-   */
-  speculateAfterMs: number;
-  /**
-   * A speculation also needs the latest result to show this much silence after its last word
-   * (window end − last word end), or else full stability (`stableForMs`). Default 0 (off).
-   * Measured by the bench (quick run): 0 → voice-to-voice p50 869 ms with 5.1 thrown-away LLM
-   * calls a turn; 100 → p50 911 ms with 2.4. Thrown-away calls cost prompt tokens, not audio,
-   * so latency wins by default; raise it where tokens are dear.
-   */
-  speculateMinSilenceMs: number;
-  /**
-   * After `speech_final` or `UtteranceEnd`, a text that looks complete commits once it has been
-   * stable this long. Default 150: the STT's endpoint already means silence; the short wait lets
-   * a correction that races the endpoint land first. Incomplete text ignores end signals
-   * (Deepgram endpoints fire inside hesitation pauses).
+   * With `speech_final` (the STT heard ≥ endpointing of silence) on complete words, the commit
+   * comes this long after it arrived, unless the caller's habit asks for longer. Default 100:
+   * lets a correction racing the endpoint land first.
    */
   endSignalStableMs: number;
   /**
+   * Silence waited out after words that hang ("and", "the", "In my last role", "No questions,"),
+   * before adding the STT's onset report delay. Default 1500: thinking pauses run 400–1,500 ms.
+   */
+  hangingPauseMs: number;
+  /**
+   * Silence waited out after a preface to an open question ("Sure.", "Okay, so") or an answer
+   * of two words or fewer to it, plus the onset report delay. Default 1000.
+   */
+  prefacePauseMs: number;
+  /**
+   * The longest pause of this caller's own (`CallerPauses.habitMs`) that complete words also
+   * wait out, plus the onset report delay. Default 1500, as `hangingPauseMs`.
+   */
+  maxHabitMs: number;
+  /**
+   * Hard limit: silence after which any words are committed, however they end. Default 3000:
+   * past any thinking pause we wait out, so a caller who trailed off is answered.
+   */
+  maxSilenceMs: number;
+  /**
+   * After the STT connection drops, how long commits wait for the reconnected socket's results
+   * for the audio the old one had been sent. Default 3000: reconnecting takes well under 1 s, and
+   * the resent seconds are transcribed faster than real time; a socket that never comes back
+   * must not hold the turn for ever.
+   */
+  sttGapHoldMs: number;
+  /**
+   * A `speculate` decision on complete words that end in a full stop (or ? !) after this much
+   * silence, so the reply is prepared before the commit. Default 0: the LLM's first token takes
+   * ~300 ms and TTS ~150 ms more, so only a start right at the end of the last word puts audio
+   * inside 800 ms of it; the STT's full stop is the evidence that a sentence, at least, ended.
+   */
+  speculateSilenceMs: number;
+  /**
+   * The same for complete words from an STT that does not punctuate its interims. Default 120:
+   * without the full stop, a little silence is the evidence (a speaker mid-sentence leaves
+   * 20–120 ms between words). When the interims are punctuated and these words have no full
+   * stop, the speculation waits for the STT's endpoint instead.
+   */
+  speculateUnmarkedSilenceMs: number;
+  /**
+   * Speculative replies started per utterance, at most, the last of them kept for the STT's end
+   * signal (`speech_final`, `UtteranceEnd`); later ends of thought wait for the commit. Default 8: a 40 s answer has ~10 sentence ends, each a speculation thrown away when
+   * the caller goes on (an LLM request, and the TTS of its held first clause); past the cap the
+   * reply starts at the commit, ~500 ms later.
+   * A thrown-away speculation costs its LLM call and the TTS of whatever it had written by then
+   * (held audio is synthesised ahead, never played); the call counts both (`CallSummary.wasted`).
+   */
+  maxSpeculations: number;
+  /**
    * `speech_final` counts as an end signal only when its result's audio window reaches this far
    * past the last word (the silence the STT actually heard). Default 250: Deepgram's default
-   * endpointing (10 ms) fires inside ordinary word gaps; 300–500 ms, which Deepgram recommends
-   * for conversation, passes. `UtteranceEnd` (≥ 1000 ms by definition) always counts.
+   * endpointing (10 ms) fires inside ordinary word gaps; 300–500 ms passes.
    */
   endpointMinSilenceMs: number;
+  /**
+   * After `speech-started` past the last word, commits wait for its words this long at most
+   * (a cough or breath brings none). Default 1200.
+   */
+  onsetHoldMs: number;
   /**
    * A transcript whose words all have a confidence below this is noise (a cough, a breath,
    * line noise) and neither starts nor extends an utterance. Default 0.4: clear speech scores
@@ -76,27 +95,25 @@ export type StageCommitParams = Partial<Record<string, Partial<CommitParams>>>;
 
 /** Used when a stage has no overrides (e.g. `self_intro`, `closing`). */
 export const defaultCommitParams: Readonly<CommitParams> = Object.freeze({
-  stableForMs: 550,
-  stablePartials: 2,
-  incompletePenaltyMs: 1000,
-  maxWaitMs: 2000,
-  speculateAfterMs: 150,
-  speculateMinSilenceMs: 0,
-  endSignalStableMs: 150,
+  completeGapMs: 350,
+  endSignalStableMs: 100,
+  hangingPauseMs: 1500,
+  prefacePauseMs: 1000,
+  maxHabitMs: 1500,
+  maxSilenceMs: 3000,
+  sttGapHoldMs: 3000,
+  speculateSilenceMs: 0,
+  speculateUnmarkedSilenceMs: 120,
+  maxSpeculations: 12,
   endpointMinSilenceMs: 250,
+  onsetHoldMs: 1200,
   minConfidence: 0.4,
 });
 
 /** Per-stage overrides on top of `defaultCommitParams`. */
 export const defaultStageCommitParams: Readonly<StageCommitParams> = Object.freeze({
-  /**
-   * Answers like "yes, that's me" or "sure, go ahead": answer fast. Below the ~500 ms gap a
-   * fluent speaker can leave between interim updates, so a longer answer may get an early commit,
-   * which the next word resumes long before any reply is audible.
-   */
-  greeting: { stableForMs: 450, incompletePenaltyMs: 700, maxWaitMs: 1500, speculateAfterMs: 120 },
-  /** Long answers recalled on the spot, with real thinking pauses: be patient. */
-  past_experience: { stableForMs: 650, incompletePenaltyMs: 1200, maxWaitMs: 3000, speculateAfterMs: 200 },
+  /** Long answers recalled on the spot, with real thinking pauses: give up later on trailing words. */
+  past_experience: { maxSilenceMs: 3500 },
 });
 
 /** The parameters in force for `stage`: defaults, then `base`, then the stage's overrides. */

@@ -1,21 +1,27 @@
 import type { Clock, Timer } from '../lib/clock.js';
-import type { SttEvent } from '../stt/stt-stream.js';
+import type { SttEvent, SttWord } from '../stt/stt-stream.js';
+import type { VoiceActivityEvent } from '../vad/voice-activity.js';
+import { CallerPauses } from './caller-pauses.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
-import { looksIncomplete } from './looks-incomplete.js';
-import { normalizeWords, wordsKey } from './normalize-words.js';
+import { normalizeWords } from './normalize-words.js';
+import { meaningKey } from './same-meaning.js';
+import { SttTiming } from './stt-timing.js';
+import { judgeCompleteness } from './thought-completeness.js';
 import { UtteranceText, type WindowResult } from './utterance-text.js';
+import { VoiceEvidence } from './voice-evidence.js';
 
 /** Why a commit happened; for latency metrics and tests. */
-export type CommitReason = 'stable' | 'end-signal' | 'max-wait';
+export type CommitReason = 'silence' | 'end-signal' | 'max-wait';
 
 export type CommitDecision =
-  /** Text has been stable long enough to start a reply speculatively (no audio may play yet). */
+  /** The words may well be the whole answer: start a reply speculatively (no audio may play yet). */
   | { type: 'speculate'; utteranceId: number; text: string }
-  /** The text changed after `speculate`: throw that reply away. */
+  /** The meaning changed after `speculate`: throw that reply away. */
   | { type: 'speculation-invalidated'; utteranceId: number }
   /**
    * The utterance is done: produce or release the reply. `speculated` is true when the last
-   * `speculate` of this utterance had these very words, so its reply can be used as is.
+   * `speculate` of this utterance had the same meaning (`sameMeaning`), so its reply serves as
+   * is; `speculatedText` is then the text it was written for.
    */
   | {
       type: 'commit';
@@ -25,6 +31,7 @@ export type CommitDecision =
       lastWordEndS: number;
       reason: CommitReason;
       speculated: boolean;
+      speculatedText?: string;
     }
   /**
    * The caller went on speaking after the commit and before hearing the reply: cancel that
@@ -35,8 +42,10 @@ export type CommitDecision =
 export interface CommitRouterStats {
   commits: number;
   speculations: number;
-  /** Speculations whose text changed before the commit. */
+  /** Speculations whose meaning changed before the commit (thrown away). */
   speculationsWasted: number;
+  /** Speculations kept through a change of wording with the same meaning. */
+  speculationsAdopted: number;
   resumes: number;
   /** Transcript results dropped as noise (low confidence, or a lone filler outside an utterance). */
   noiseIgnored: number;
@@ -55,18 +64,20 @@ export interface CommitRouterOptions {
 
 /** A lone one of these starts nothing: coughs and breaths come out of STT as fillers. */
 const LONE_NOISE_WORDS = new Set(['uh', 'um', 'hm', 'hmm', 'mm', 'ah', 'er', 'erm', 'uhm', 'oh']);
+/** Float slack on audio seconds that went through JSON. */
+const EPSILON_S = 1e-3;
 
 type Phase = 'idle' | 'open' | 'committed';
 
 /**
- * Decides when the caller has finished an utterance, from STT results and their arrival time.
- *
- * An utterance opens with its first real words and is committed once its words have been
- * stable for `stableForMs` across `stablePartials` results — longer (`incompletePenaltyMs`)
- * when it ends like an unfinished sentence, sooner after an STT end signal when it does not,
- * and never later than `maxWaitMs` after the last new word. A `speculate` decision comes
- * before the commit. After the commit the utterance stays open to a resume until the caller
- * has heard the reply (`replyHeard`); then new speech opens the next utterance.
+ * Decides when the caller has finished an utterance, as a listener would: from whether the
+ * words so far end a thought (`judgeCompleteness`: syntax, punctuation when the STT gives it,
+ * the question just asked), how long the silence after the last word has lasted compared with
+ * this caller's own pauses (`CallerPauses`) and with how late this STT shows new speech
+ * (`SttTiming`), and the STT's own signals (`speech_final`, `UtteranceEnd`, `speech-started`),
+ * each weighed as evidence. A `speculate` comes before the commit on words that sound complete;
+ * after the commit the utterance stays open to a resume until the caller has heard the reply
+ * (`replyHeard`); then new speech opens the next utterance.
  *
  * Pure apart from the injected clock: no I/O, one timer at a time.
  */
@@ -75,6 +86,7 @@ export class CommitRouter {
     commits: 0,
     speculations: 0,
     speculationsWasted: 0,
+    speculationsAdopted: 0,
     resumes: 0,
     noiseIgnored: 0,
   };
@@ -84,23 +96,38 @@ export class CommitRouter {
   private readonly baseParams: Partial<CommitParams>;
   private readonly stageParams: StageCommitParams | undefined;
   private params: CommitParams;
+  private readonly timing = new SttTiming();
+  private readonly pauses = new CallerPauses();
+  private readonly voiceEvidence = new VoiceEvidence();
+  private question = '';
 
   private phase: Phase = 'idle';
   private utteranceId = 0;
   private readonly text = new UtteranceText();
-  private key = '';
-  private wordCount = 0;
-  /** Last time the words changed, or speech was detected again. */
-  private lastActivityAtMs = 0;
-  private lastNewWordAtMs = 0;
-  private agreeingResults = 0;
-  private endSignal = false;
-  private speculatedKey: string | undefined;
-  /** Silence after the last word in the latest result, audio ms. */
-  private silenceHeardMs = 0;
-  private committedWordCount = 0;
+  /** Words that started before this belong to an utterance already answered. */
+  private closedUntilS = Number.NEGATIVE_INFINITY;
+  /** Start of the latest word shown so far (for first-shown timing and pauses), audio s. */
+  private latestWordStartS = Number.NEGATIVE_INFINITY;
+  private latestWordEndS: number | undefined;
+  private endSignalAtMs: number | undefined;
+  /** Silence after the last word that the STT itself heard before its end signal, ms. */
+  private endSignalHeardMs = 0;
+  /** A `speech-started` past the last word, not yet followed by its words. */
+  private onsetAtMs: number | undefined;
+  private speculation: { key: string; text: string } | undefined;
+  private speculationsThisUtterance = 0;
+  /** This STT punctuates its interims (so an interim without a full stop is mid-sentence). */
+  private interimsPunctuated = false;
+  private committedUntilS = 0;
+  private committedTokens = 0;
+  /** Audio end of the latest result of the open utterance; the word end when results carry no word timings. */
+  private latestWindowEndS = 0;
+  /** The latest result of the open utterance was a final (its words will not be revised). */
+  private latestFinal = false;
   private timer: Timer | undefined;
   private disposed = false;
+  /** An STT gap: no commit until a result reaches `untilS` of audio, or the clock reaches `deadlineMs`. */
+  private gap: { untilS: number; deadlineMs: number } | undefined;
 
   constructor(options: CommitRouterOptions) {
     this.clock = options.clock;
@@ -120,23 +147,45 @@ export class CommitRouter {
     this.evaluate();
   }
 
+  /**
+   * The STT connection dropped after `sentUntilS` of audio: the words after the last result may
+   * exist but come only from the reconnected socket, so the quiet meanwhile is no pause of the
+   * caller's. Commits wait for a result covering that audio, at most `sttGapHoldMs`.
+   */
+  sttGap(sentUntilS: number): void {
+    if (this.disposed) return;
+    this.gap = { untilS: sentUntilS, deadlineMs: this.clock.now() + this.params.sttGapHoldMs };
+    this.evaluate();
+  }
+
+  /** The question the agent just asked: a short preface to an open question waits for more. */
+  setQuestion(question: string): void {
+    this.question = question;
+  }
+
   handle(event: SttEvent): void {
     if (this.disposed) return;
+    const now = this.clock.now();
     switch (event.type) {
       case 'transcript':
+        if (this.gap && event.startS + event.durationS >= this.gap.untilS - EPSILON_S) this.gap = undefined;
+        this.timing.resultArrived(now, event.startS + event.durationS);
         this.onTranscript(event);
         break;
       case 'speech-started':
-        // Speech is back before its words are transcribed: hold the commit off (not maxWait).
-        if (this.phase === 'open') {
-          this.lastActivityAtMs = this.clock.now();
-          this.endSignal = false;
+        this.timing.onsetReported(now, event.atS);
+        // Speech is back before its words are transcribed: hold the commit for them.
+        if (this.phase === 'open' && event.atS > (this.text.lastWordEndS ?? 0) + EPSILON_S) {
+          this.onsetAtMs = now;
           this.evaluate();
         }
         break;
       case 'utterance-end':
         if (this.phase === 'open') {
-          this.endSignal = true;
+          if (this.endSignalAtMs === undefined) {
+            this.endSignalAtMs = now;
+            this.endSignalHeardMs = (event.lastWordEndS - (this.text.lastWordEndS ?? event.lastWordEndS)) * 1000;
+          }
           this.evaluate();
         }
         break;
@@ -145,6 +194,21 @@ export class CommitRouter {
         return unreachable;
       }
     }
+  }
+
+  /**
+   * The local VAD's onsets and offsets on the caller's audio (media ms): an onset past the last
+   * word holds the commit like `speech-started`, only sooner; an offset is fast evidence of the
+   * silence the commit waits for.
+   */
+  voice(event: VoiceActivityEvent): void {
+    if (this.disposed) return;
+    this.voiceEvidence.voice(event, this.clock.now());
+    if (this.phase !== 'open') return;
+    if (event.type === 'voice-started' && event.atMs / 1000 > (this.text.lastWordEndS ?? 0) + EPSILON_S) {
+      this.onsetAtMs = this.clock.now();
+    }
+    this.evaluate();
   }
 
   /**
@@ -169,7 +233,9 @@ export class CommitRouter {
   }
 
   private onTranscript(event: Extract<SttEvent, { type: 'transcript' }>): void {
-    const result: WindowResult = { text: event.text, words: event.words };
+    const result = this.freshPart(event);
+    this.noteWords(result.words);
+    if (!event.isFinal && /[.,?!]/.test(event.text)) this.interimsPunctuated = true;
     if (this.isNoise(result)) {
       this.stats.noiseIgnored += 1;
       if (!event.isFinal || this.phase === 'idle') return;
@@ -180,10 +246,61 @@ export class CommitRouter {
       if (event.isFinal) this.text.applyFinal(result);
       else this.text.applyInterim(result);
     }
-    const lastWordEndS = this.text.lastWordEndS;
     const windowEndS = event.startS + event.durationS;
-    this.silenceHeardMs = lastWordEndS === undefined ? 0 : Math.max(0, (windowEndS - lastWordEndS) * 1000);
-    this.track(event.speechFinal && this.endpointHeard(windowEndS));
+    this.latestWindowEndS = windowEndS;
+    this.latestFinal = event.isFinal;
+    if (this.text.tokens.length === 0) return this.reset();
+    if (this.phase === 'committed') {
+      const wordless = this.text.words().length === 0 && this.text.tokens.length > 0;
+      if (
+        this.hasWordAfter(this.committedUntilS) ||
+        (wordless && windowEndS > this.committedUntilS + EPSILON_S && this.text.tokens.length > this.committedTokens)
+      )
+        this.resume();
+      return;
+    }
+    if (event.speechFinal && this.endpointHeard(windowEndS) && this.endSignalAtMs === undefined) {
+      this.endSignalAtMs = this.clock.now();
+      this.endSignalHeardMs = (windowEndS - (this.text.lastWordEndS ?? windowEndS)) * 1000;
+    }
+    this.checkSpeculation();
+    this.evaluate();
+  }
+
+  /** The result without words of an utterance already answered (a window re-sent after the reply). */
+  private freshPart(event: Extract<SttEvent, { type: 'transcript' }>): WindowResult {
+    if (!event.words.some((w) => w.startS < this.closedUntilS - EPSILON_S))
+      return { text: event.text, words: event.words };
+    const words = event.words.filter((w) => w.startS >= this.closedUntilS - EPSILON_S);
+    return { text: words.map((w) => w.punctuated ?? w.word).join(' '), words };
+  }
+
+  /** Learns the STT's report delay and the caller's pauses from words shown for the first time. */
+  private noteWords(words: readonly SttWord[]): void {
+    const now = this.clock.now();
+    for (const w of words) {
+      if (w.startS <= this.latestWordStartS + EPSILON_S || w.confidence < this.params.minConfidence) continue;
+      this.timing.wordFirstShown(now, w.startS);
+      if (this.latestWordEndS !== undefined) {
+        const gapMs = (w.startS - this.latestWordEndS) * 1000;
+        // Going on within a thinking pause of the last word, even over a reply taken too soon,
+        // is a pause of this caller's (a new answer comes only after the agent's reply).
+        if (this.phase !== 'idle' || gapMs <= this.params.maxHabitMs) this.pauses.wentOnAfter(gapMs);
+      }
+      this.latestWordStartS = w.startS;
+      this.latestWordEndS = w.endS;
+      this.onsetAtMs = undefined;
+      this.endSignalAtMs = undefined;
+    }
+  }
+
+  /** The end of the latest word, audio s; without word timings, the end of the latest result. */
+  private get lastWordEndS(): number {
+    return this.text.lastWordEndS ?? this.latestWindowEndS;
+  }
+
+  private hasWordAfter(s: number): boolean {
+    return this.text.words().some((w) => w.startS > s + EPSILON_S && w.confidence >= this.params.minConfidence);
   }
 
   /** Whether a `speech_final` result at `windowEndS` shows enough silence after the last word. */
@@ -191,41 +308,6 @@ export class CommitRouter {
     const lastWordEndS = this.text.lastWordEndS;
     if (lastWordEndS === undefined) return true;
     return (windowEndS - lastWordEndS) * 1000 >= this.params.endpointMinSilenceMs;
-  }
-
-  /** Compares the words with the previous result and updates stability, then re-evaluates. */
-  private track(speechFinal: boolean): void {
-    const tokens = this.text.tokens;
-    const key = wordsKey(tokens);
-    const now = this.clock.now();
-    const grew = tokens.length > this.wordCount;
-    this.wordCount = tokens.length;
-
-    if (this.phase === 'committed') {
-      // Words past the committed ones mean the caller went on; a mere correction does not
-      // justify cancelling a reply already under way.
-      this.key = key;
-      if (tokens.length > this.committedWordCount) this.resume(now);
-      return;
-    }
-
-    if (key === this.key) {
-      this.agreeingResults += 1;
-    } else {
-      this.invalidateSpeculation();
-      this.key = key;
-      this.agreeingResults = 1;
-      this.lastActivityAtMs = now;
-      this.endSignal = false;
-      if (grew) this.lastNewWordAtMs = now;
-    }
-    if (speechFinal) this.endSignal = true;
-    if (tokens.length === 0) {
-      // Every word was withdrawn: nothing is left to commit.
-      this.reset();
-      return;
-    }
-    this.evaluate();
   }
 
   private isNoise(result: WindowResult): boolean {
@@ -240,36 +322,38 @@ export class CommitRouter {
     this.utteranceId += 1;
     this.phase = 'open';
     this.text.clear();
-    this.key = '';
-    this.wordCount = 0;
-    this.agreeingResults = 0;
-    this.endSignal = false;
-    this.speculatedKey = undefined;
+    this.endSignalAtMs = undefined;
+    this.onsetAtMs = undefined;
+    this.speculation = undefined;
+    this.speculationsThisUtterance = 0;
   }
 
   private closeUtterance(): void {
+    const endS = this.text.lastWordEndS;
+    if (endS !== undefined) this.closedUntilS = Math.max(this.closedUntilS, endS);
     this.phase = 'idle';
     this.text.clear();
-    this.key = '';
-    this.wordCount = 0;
-    this.speculatedKey = undefined;
+    this.speculation = undefined;
   }
 
-  private resume(now: number): void {
+  private resume(): void {
     this.phase = 'open';
     this.stats.resumes += 1;
-    this.lastActivityAtMs = now;
-    this.lastNewWordAtMs = now;
-    this.agreeingResults = 1;
-    this.endSignal = false;
-    this.speculatedKey = undefined;
+    this.endSignalAtMs = undefined;
+    this.speculation = undefined;
     this.onDecision({ type: 'resumed', utteranceId: this.utteranceId, text: this.text.text });
     this.evaluate();
   }
 
-  private invalidateSpeculation(): void {
-    if (this.speculatedKey === undefined) return;
-    this.speculatedKey = undefined;
+  /** A speculation whose meaning no longer matches the words is thrown away. */
+  private checkSpeculation(): void {
+    if (this.speculation === undefined) return;
+    const key = meaningKey(this.text.text);
+    if (key === this.speculation.key) {
+      if (this.text.text !== this.speculation.text) this.stats.speculationsAdopted += 1;
+      return;
+    }
+    this.speculation = undefined;
     this.stats.speculationsWasted += 1;
     this.onDecision({ type: 'speculation-invalidated', utteranceId: this.utteranceId });
   }
@@ -278,54 +362,144 @@ export class CommitRouter {
   private evaluate(): void {
     this.cancelTimer();
     if (this.disposed || this.phase !== 'open') return;
+    const lastWordEndS = this.lastWordEndS;
     const p = this.params;
     const now = this.clock.now();
-    const penaltyMs = looksIncomplete(this.text.text) ? p.incompletePenaltyMs : 0;
-    const quietMs = now - this.lastActivityAtMs;
-    const agreed = this.agreeingResults >= p.stablePartials;
-    const endSignalApplies = this.endSignal && penaltyMs === 0;
+    if (this.gap && now < this.gap.deadlineMs) {
+      this.timer = this.clock.setTimeout(() => {
+        this.timer = undefined;
+        this.evaluate();
+      }, this.gap.deadlineMs - now);
+      return;
+    }
+    this.gap = undefined;
+    const silenceStartMs = this.timing.audioToClockMs(lastWordEndS);
+    const due: number[] = [silenceStartMs + p.maxSilenceMs];
+    if (now >= silenceStartMs + p.maxSilenceMs) return this.commit('max-wait');
 
-    if (now - this.lastNewWordAtMs >= p.maxWaitMs) return this.commit('max-wait');
-    if (endSignalApplies && quietMs >= p.endSignalStableMs) return this.commit('end-signal');
-    if (agreed && quietMs >= p.stableForMs + penaltyMs) return this.commit('stable');
-    // Never on a hanging sentence: its pause is usually a thought, and a reply to half of it is
-    // thrown away (it is committed, if ever, only after the penalty, with no lead worth having).
-    const maySpeculate = this.speculatedKey === undefined && penaltyMs === 0;
-    // After speculateAfterMs only with a pause heard in the audio; else at full stability.
-    const speculateAt = this.silenceHeardMs >= p.speculateMinSilenceMs ? p.speculateAfterMs : p.stableForMs;
-    if (maySpeculate && quietMs >= speculateAt) this.speculate();
-
-    const due = [this.lastNewWordAtMs + p.maxWaitMs];
-    if (endSignalApplies) due.push(this.lastActivityAtMs + p.endSignalStableMs);
-    if (agreed) due.push(this.lastActivityAtMs + p.stableForMs + penaltyMs);
-    if (maySpeculate) due.push(this.lastActivityAtMs + speculateAt);
+    const holding = this.onsetAtMs !== undefined && now < this.onsetAtMs + p.onsetHoldMs;
+    if (holding && this.onsetAtMs !== undefined) due.push(this.onsetAtMs + p.onsetHoldMs);
+    const completeness = judgeCompleteness(this.text.text, { question: this.question });
+    const commitAt = this.commitDueAt(completeness, silenceStartMs);
+    if (!holding) {
+      if (now >= commitAt.atMs) return this.commit(commitAt.reason);
+      due.push(commitAt.atMs);
+      const speculateAt = this.speculateDueAt(completeness, silenceStartMs);
+      if (speculateAt !== undefined) {
+        if (now >= speculateAt) this.speculate();
+        else due.push(speculateAt);
+      }
+    }
     const next = Math.min(...due.filter((at) => at > now));
+    if (!Number.isFinite(next)) return;
     this.timer = this.clock.setTimeout(() => {
       this.timer = undefined;
       this.evaluate();
     }, next - now);
   }
 
+  /**
+   * When to start a reply on these words, if at all: soon after a full stop the STT wrote, a
+   * little later on complete words from an STT that does not punctuate its interims, not before
+   * the endpoint on complete words an interim left without a full stop (mid-sentence, likely).
+   */
+  private speculateDueAt(completeness: ReturnType<typeof judgeCompleteness>, silenceStartMs: number) {
+    const p = this.params;
+    if (completeness !== 'complete' || this.speculation !== undefined) return undefined;
+    const left = p.maxSpeculations - this.speculationsThisUtterance;
+    if (left <= 0) return undefined;
+    // The last attempt is kept for the STT's own end signal, so a long answer that used up the
+    // others on sentence ends still gets its reply started before the commit.
+    if (left === 1) return this.endSignalAtMs;
+    if (/[.?!]["')\]]*$/.test(this.text.text.trimEnd())) return silenceStartMs + p.speculateSilenceMs;
+    if (!this.interimsPunctuated)
+      return Math.min(
+        silenceStartMs + p.speculateUnmarkedSilenceMs,
+        this.voicePauseOverAt(p.speculateUnmarkedSilenceMs, false),
+      );
+    return this.endSignalAtMs;
+  }
+
+  /** When the words as they stand would be committed, and why. */
+  private commitDueAt(completeness: ReturnType<typeof judgeCompleteness>, silenceStartMs: number) {
+    const p = this.params;
+    const habitMs = Math.min(this.pauses.habitMs, p.maxHabitMs);
+    // A silence of `pauseMs` is over once a caller going on after it would have been reported:
+    // by the STT's speech-started, or sooner by the VAD when it heard the silence itself.
+    const longPauseMs = (pauseMs: number) =>
+      Math.min(silenceStartMs + pauseMs + this.timing.onsetReportMs, this.voicePauseOverAt(pauseMs));
+    switch (completeness) {
+      case 'hanging':
+        return { atMs: longPauseMs(Math.max(p.hangingPauseMs, habitMs)), reason: 'silence' as const };
+      case 'preface':
+        return { atMs: longPauseMs(Math.max(p.prefacePauseMs, habitMs)), reason: 'silence' as const };
+      case 'complete': {
+        const habitAt = habitMs > 0 ? longPauseMs(habitMs) : Number.NEGATIVE_INFINITY;
+        const byWords = Math.max(
+          Math.min(silenceStartMs + p.completeGapMs + this.timing.wordReportMs, this.voicePauseOverAt(p.completeGapMs)),
+          habitAt,
+        );
+        // The STT heard this much silence itself: a caller going on after it is announced by
+        // speech-started, so only that report delay is left to wait out.
+        const bySignal =
+          this.endSignalAtMs === undefined
+            ? Number.POSITIVE_INFINITY
+            : Math.max(
+                this.endSignalAtMs + p.endSignalStableMs,
+                longPauseMs(Math.max(this.endSignalHeardMs, p.completeGapMs)),
+                habitAt,
+              );
+        return bySignal < byWords
+          ? { atMs: bySignal, reason: 'end-signal' as const }
+          : { atMs: byWords, reason: 'silence' as const };
+      }
+      default: {
+        const unreachable: never = completeness;
+        return unreachable;
+      }
+    }
+  }
+
+  /**
+   * When the VAD shows a silence of `pauseMs` after the last word; +∞ without its evidence. A
+   * commit (`settledOnly`) also needs the words settled by a final: an interim's last word may
+   * still be revised ("consum" for "consumers"), which a speculation survives and a commit not.
+   */
+  private voicePauseOverAt(pauseMs: number, settledOnly = true): number {
+    if (settledOnly && !this.latestFinal) return Number.POSITIVE_INFINITY;
+    const lastWordEndMs = this.lastWordEndS * 1000;
+    const saidAt = this.voiceEvidence.silentAfter(lastWordEndMs);
+    const reportedBy = this.voiceEvidence.reportedBy(lastWordEndMs + pauseMs);
+    if (saidAt === undefined || reportedBy === undefined) return Number.POSITIVE_INFINITY;
+    return Math.max(saidAt, reportedBy);
+  }
+
   private speculate(): void {
-    this.speculatedKey = this.key;
+    const text = this.text.text;
+    this.speculation = { key: meaningKey(text), text };
+    this.speculationsThisUtterance += 1;
     this.stats.speculations += 1;
-    this.onDecision({ type: 'speculate', utteranceId: this.utteranceId, text: this.text.text });
+    this.onDecision({ type: 'speculate', utteranceId: this.utteranceId, text });
   }
 
   private commit(reason: CommitReason): void {
     this.cancelTimer();
-    const speculated = this.speculatedKey === this.key;
+    const text = this.text.text;
+    const spec =
+      this.speculation !== undefined && this.speculation.key === meaningKey(text) ? this.speculation : undefined;
     this.phase = 'committed';
-    this.committedWordCount = this.wordCount;
-    this.speculatedKey = undefined;
+    this.committedUntilS = this.lastWordEndS;
+    this.committedTokens = this.text.tokens.length;
+    this.speculation = undefined;
     this.stats.commits += 1;
     this.onDecision({
       type: 'commit',
       utteranceId: this.utteranceId,
-      text: this.text.text,
-      lastWordEndS: this.text.lastWordEndS ?? 0,
+      text,
+      lastWordEndS: this.lastWordEndS,
       reason,
-      speculated,
+      speculated: spec !== undefined,
+      ...(spec && { speculatedText: spec.text }),
     });
   }
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { TwilioHttpClient } from '../../src/call/twilio-calls.js';
+import type { TwilioHttpClient } from '../../src/twilio/twilio-calls.js';
 
 /** One request the twilio SDK made, as its RequestClient received it. */
 export interface RecordedTwilioRequest {
@@ -18,7 +18,7 @@ interface SdkRequestOptions {
   data?: Record<string, unknown>;
 }
 
-/** A Twilio REST error answer (PROTOCOLS §1.6). */
+/** A Twilio REST error answer (docs/twilio-voice.md, REST). */
 export interface TwilioErrorAnswer {
   status: number;
   code: number;

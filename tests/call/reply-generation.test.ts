@@ -48,7 +48,7 @@ describe('spoken reply generation', () => {
     const clock = new ManualClock();
     const player = new OutboundPlayer({ clock, sendMedia: () => {}, sendMark: () => {}, sendClear: () => {} });
     const signal = new AbortController().signal;
-    const audio = new ReplyAudio({ id: 'r1', tts, player, signal, now: () => 0, logger: createLogger('silent') });
+    const audio = new ReplyAudio({ tts, sink: player, signal, now: () => 0, logger: createLogger('silent') });
     const reply = await generateSpokenReply({ llm, request: { messages: [] }, audio, signal, now: () => 0 });
     expect(said).toEqual([{ text: 'Thank you, that is helpful.', atDelta: 2 }]);
     expect(reply.toolCalls.map((c) => c.name)).toEqual(['complete_stage']);

@@ -1,7 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from './deepgram-fake.js';
-import { type EngineEvent, ListenEngine, type ListenQuerySettings, type SpokenWord } from './deepgram-listen-engine.js';
+import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
+import {
+  type EngineEvent,
+  ListenEngine,
+  type ListenQuerySettings,
+  type SpokenWord,
+} from '../../testing/fakes/deepgram-listen-engine.js';
 
 const settings: ListenQuerySettings = {
   interimResults: true,
@@ -58,9 +63,10 @@ describe('listen engine cadence', () => {
 
   it('shows a word’s interimText in its first interim only, then the corrected word', () => {
     const interims = results(run(new ListenEngine(hello, settings), 3)).filter((r) => !r.isFinal);
-    const withName = interims.filter((r) => r.words.length >= 3);
-    expect(withName[0]?.transcript).toBe('Hello, my names');
-    expect(withName[1]?.transcript).toBe("Hello, my name's");
+    const withName = interims.filter((r) => r.words.length >= 3).map((r) => r.words[2]?.punctuated_word);
+    expect(withName[0]).toBe('names');
+    expect(withName.slice(1).length).toBeGreaterThan(0);
+    expect(new Set(withName.slice(1))).toEqual(new Set(["name's"]));
   });
 
   it('cuts long unbroken speech into finals without speech_final every maxWindowMs', () => {

@@ -1,7 +1,12 @@
 import OpenAI, { AuthenticationError, InternalServerError } from 'openai';
 import type { ChatCompletionChunk } from 'openai/resources/chat/completions';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type OpenAiFake, type OpenAiFakeOptions, replyInOrder, startOpenAiFake } from './openai-fake.js';
+import {
+  type OpenAiFake,
+  type OpenAiFakeOptions,
+  replyInOrder,
+  startOpenAiFake,
+} from '../../testing/fakes/openai-fake.js';
 
 let fake: OpenAiFake | undefined;
 afterEach(async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DRAIN_GOODBYE_BOUND_MS } from '../../src/http/server.js';
 import { ManualClock } from '../../src/lib/clock.js';
-import { PhoneStream, postSignedWebhook } from '../fakes/twilio-phone.js';
+import { PhoneStream, postSignedWebhook } from '../../testing/fakes/twilio-phone.js';
 import { AUTH_TOKEN, type EdgeServer, recordingCallFactory, startEdgeServer, until } from '../support/edge-harness.js';
 
 describe('health, metrics and graceful shutdown', () => {
@@ -71,6 +72,34 @@ describe('health, metrics and graceful shutdown', () => {
     const phone = await openCall(server, clock);
     await server.running.shutdown(100);
     await phone.whenClosed();
+    expect(phone.closeCode).toBe(1001);
+    server = undefined;
+  });
+
+  it('a call asked for its drain goodbye that never hangs up is cut off at the goodbye bound (clock ms)', async () => {
+    const clock = new ManualClock();
+    let asked = 0;
+    const recorded = recordingCallFactory();
+    const factory: typeof recorded.factory = (...args) => ({
+      ...recorded.factory(...args),
+      onServiceDraining: () => {
+        asked++;
+      },
+    });
+    server = await startEdgeServer({ clock, createCall: factory });
+    const phone = await openCall(server, clock);
+    let closed = false;
+    const shutdown = server.running.shutdown(100).then(() => {
+      closed = true;
+    });
+    await until(() => asked === 1, 'the goodbye asked for');
+    clock.advance(DRAIN_GOODBYE_BOUND_MS - 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(phone.closeCode, 'still up before the bound').toBeUndefined();
+    clock.advance(1);
+    await phone.whenClosed();
+    await shutdown;
+    expect(closed).toBe(true);
     expect(phone.closeCode).toBe(1001);
     server = undefined;
   });

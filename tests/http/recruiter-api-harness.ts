@@ -1,11 +1,14 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createTwilioCalls } from '../../src/call/twilio-calls.js';
 import type { Config } from '../../src/config.js';
 import { createRecruiterRouter } from '../../src/http/recruiter-api.js';
+import { createTemplatesRouter } from '../../src/http/templates-api.js';
+import type { InterviewDefinition } from '../../src/interview/index.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import { PostgresTemplateStore } from '../../src/store/template-store.js';
+import { createTwilioCalls } from '../../src/twilio/twilio-calls.js';
 import { RecordingTwilioClient } from '../call/recording-twilio-client.js';
 import type { TestDatabase } from '../store/databases.js';
 
@@ -23,11 +26,16 @@ export async function startRecruiterApi(
   options: { apiKey?: string | undefined; twilio?: Config['twilio'] } = {},
 ) {
   const twilioHttp = new RecordingTwilioClient();
-  const store = new PostgresCallStore({ db: database.db, clock: new ManualClock(), defaultRole: 'Engineer' });
+  const clock = new ManualClock();
+  const store = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Engineer' });
+  const templates = new PostgresTemplateStore(database.db, clock);
+  /** Definitions the templates API reported as created or changed (to render their greetings). */
+  const changed: InterviewDefinition[] = [];
   const twilioCalls = createTwilioCalls({
     twilio: options.twilio ?? TWILIO,
     publicUrl: PUBLIC_URL,
     httpClient: twilioHttp.asHttpClient(),
+    clock: new ManualClock(),
   });
   const app = express();
   app.use(
@@ -37,6 +45,10 @@ export async function startRecruiterApi(
       store,
       twilioCalls,
       logger: createLogger('silent'),
+      templates,
+      routes: [
+        createTemplatesRouter({ store: templates, logger: createLogger('silent'), onChanged: (d) => changed.push(d) }),
+      ],
     }),
   );
   const server = app.listen(0, '127.0.0.1');
@@ -62,6 +74,9 @@ export async function startRecruiterApi(
   return {
     baseUrl: base,
     store,
+    templates,
+    changed,
+    clock,
     twilioHttp,
     call,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -2,11 +2,11 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import twilio from 'twilio';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTwilioCalls, DEFAULT_VOICEMAIL_TEXT } from '../../src/call/twilio-calls.js';
 import { createTwilioCallbackRouter, type TwilioCallbackDeps } from '../../src/http/twilio-callbacks.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
+import { createTwilioCalls, DEFAULT_VOICEMAIL_TEXT } from '../../src/twilio/twilio-calls.js';
 import { RecordingTwilioClient } from '../call/recording-twilio-client.js';
 import { engines, type TestDatabase, truncateAll } from '../store/databases.js';
 
@@ -55,6 +55,7 @@ describe('Twilio status and AMD callbacks', () => {
           twilio: TWILIO,
           publicUrl: PUBLIC_URL,
           httpClient: twilioHttp.asHttpClient(),
+          clock: new ManualClock(),
         }),
         ...extra,
       }),

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { postSignedWebhook } from '../fakes/twilio-phone.js';
+import { postSignedWebhook } from '../../testing/fakes/twilio-phone.js';
 import {
   AUTH_TOKEN,
   type EdgeServer,

@@ -7,7 +7,7 @@ describe('a candidate who has to leave is closed politely and the reason is reco
     const effects = h.candidate('Oh sorry, I have to go, my train is here.');
     expect(h.of('request_reply', effects)).toHaveLength(0);
     expect(h.of('stage_ended', effects)).toEqual([
-      expect.objectContaining({ stage: 'self_intro', reason: 'candidate_ended' }),
+      expect.objectContaining({ stage: 'self_intro', reason: 'candidate_left' }),
     ]);
     expect(h.said(effects)).toEqual([h.state.definition.phrases.goodbye.candidateEnded]);
     h.playAll();
@@ -40,11 +40,7 @@ describe('a candidate who has to leave is closed politely and the reason is reco
 
   it('counts leaving during the closing as a completed interview', () => {
     const h = inSelfIntro();
-    for (const stage of ['self_intro', 'past_experience'] as const) {
-      h.candidate('Here is a reasonably complete answer with some detail in it.');
-      h.completeStage(stage, 'ok', []);
-      h.playAll();
-    }
+    for (const stage of ['self_intro', 'past_experience'] as const) h.coverAndComplete(stage);
     h.candidate('No questions, and I have to go now, thanks.');
     h.playAll();
     expect(h.of('end_call')).toEqual([expect.objectContaining({ outcome: 'completed' })]);

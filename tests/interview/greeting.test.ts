@@ -46,7 +46,7 @@ describe('the greeting', () => {
       }),
     ]);
     expect(h.of('start_timer', effects).map((e) => [e.timer, e.afterMs])).toEqual([
-      ['call', defaultDefinition.maxCallMs],
+      ['call', defaultDefinition.maxCallMs - 15_000],
       ['stage', defaultDefinition.stages[0]?.timeBudgetMs],
     ]);
   });

@@ -43,10 +43,10 @@ describe('a cooperative candidate goes through every stage to ended', () => {
     expect(h.of('stage_started').map((e) => e.stage)).toEqual(['greeting', 'self_intro', 'past_experience', 'closing']);
     const ended = h.of('stage_ended');
     expect(ended.map((e) => [e.stage, e.reason])).toEqual([
-      ['greeting', 'completed'],
-      ['self_intro', 'completed'],
-      ['past_experience', 'completed'],
-      ['closing', 'completed'],
+      ['greeting', 'goal_met'],
+      ['self_intro', 'goal_met'],
+      ['past_experience', 'goal_met'],
+      ['closing', 'goal_met'],
     ]);
     expect(ended[2]).toMatchObject({
       notes: 'Billing pipeline rebuild; own part schema and reconciliation.',

@@ -3,7 +3,7 @@ import type { InterviewEffect, InterviewEvent, MachineOptions, TimerName } from 
 import type { CallContext } from '../../src/interview/greeting.js';
 import { transition } from '../../src/interview/machine.js';
 import { defaultDefinition } from '../../src/interview/registry.js';
-import { currentStage, type InterviewState, initialState } from '../../src/interview/state.js';
+import { currentStage, type InterviewState, initialState, questionsCovered } from '../../src/interview/state.js';
 import { ManualClock, type Timer } from '../../src/lib/clock.js';
 
 /**
@@ -159,6 +159,20 @@ export class InterviewHarness {
       ...this.send({ type: 'agent_speech_finished', speechId: reply.speechId, heardText: '', interrupted: false }),
     );
     return out;
+  }
+
+  /**
+   * The candidate answers (in full sentences, so no follow-ups) until the stage's planned
+   * questions are covered, then the LLM completes it and its reaction plays out.
+   */
+  coverAndComplete(stage: StageName, answer = 'Here is a reasonably complete answer with some detail in it.'): void {
+    for (let i = 0; i < 20; i++) {
+      this.candidate(answer);
+      if (questionsCovered(this.state)) break;
+      this.playAll();
+    }
+    this.completeStage(stage, 'ok', []);
+    this.playAll();
   }
 
   completeStage(stage: StageName, notes = 'notes', evidence: string[] = []): InterviewEffect[] {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AppError, ErrorCodes } from '../../src/lib/errors.js';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import type { ReplyDelta } from '../../src/llm/reply-stream.js';
-import { type FakeReply, type OpenAiFake, replyInOrder, startOpenAiFake } from '../fakes/openai-fake.js';
+import { type FakeReply, type OpenAiFake, replyInOrder, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
 
 let fake: OpenAiFake | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiLlm, type OpenAiLlmOptions } from '../../src/llm/openai-llm.js';
 import type { ReplyDelta, ToolSpec } from '../../src/llm/reply-stream.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../fakes/openai-fake.js';
+import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
 
 let fake: OpenAiFake | undefined;
 afterEach(async () => {

@@ -3,7 +3,7 @@ import { ManualClock } from '../../src/lib/clock.js';
 import { ErrorCodes } from '../../src/lib/errors.js';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import type { ReplyDelta } from '../../src/llm/reply-stream.js';
-import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../fakes/openai-fake.js';
+import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
 
 let fake: OpenAiFake | undefined;
 afterEach(async () => {
@@ -24,21 +24,31 @@ async function startFake(options: OpenAiFakeOptions): Promise<OpenAiFake> {
 
 describe('OpenAiLlm bounds how long it waits', () => {
   it('gives LLM_TIMEOUT when the server never answers, after one retry, and drops both requests', async () => {
+    // On the manual clock: a loaded machine must not decide whether a request reached the server
+    // before its limit (the SDK's own header timeout follows requestTimeoutMs, kept long here).
+    const clock = new ManualClock();
     const fake = await startFake({ respond: () => ({ hang: true }) });
     const llm = new OpenAiLlm({
       apiKey: fake.apiKey,
       baseUrl: fake.baseUrl,
       model: 'm',
-      requestTimeoutMs: 200,
+      firstTokenTimeoutMs: 200,
+      requestTimeoutMs: 60_000,
       retryDelayMs: 0,
+      clock,
     });
+    const outcome = drain(llm.streamReply({ messages: [{ role: 'user', content: 'hi' }] })).catch(
+      (err: unknown) => err,
+    );
 
-    await expect(drain(llm.streamReply({ messages: [{ role: 'user', content: 'hi' }] }))).rejects.toMatchObject({
-      code: ErrorCodes.LLM_TIMEOUT,
-      retryable: true,
-    });
-    expect(fake.requests).toHaveLength(2);
+    await fake.waitForRequests(1);
+    clock.advance(200);
     expect((await fake.waitForClose(0)).aborted).toBe(true);
+    await fake.waitForRequests(2);
+    clock.advance(200);
+
+    expect(await outcome).toMatchObject({ code: ErrorCodes.LLM_TIMEOUT, retryable: true });
+    expect(fake.requests).toHaveLength(2);
     expect((await fake.waitForClose(1)).aborted).toBe(true);
   });
 

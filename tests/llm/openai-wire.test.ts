@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import { fromWireMessage, makeToolCall, toWireMessage } from '../../src/llm/openai-wire.js';
 import type { ChatMessage } from '../../src/llm/reply-stream.js';
-import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { type OpenAiFake, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
 
 let fake: OpenAiFake | undefined;
 afterEach(async () => {

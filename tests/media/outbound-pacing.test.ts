@@ -1,16 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { PhoneStream } from '../fakes/twilio-phone.js';
+import type { AudioSink, MarkId } from '../../src/media/audio-sink.js';
+import { PhoneStream } from '../../testing/fakes/twilio-phone.js';
 import { AUTH_TOKEN, type EdgeServer, recordingCallFactory, startEdgeServer, until } from '../support/edge-harness.js';
 
-/** 1 s of agent audio in odd-sized chunks, a mark after each 200 ms. */
-function enqueueReply(player: { enqueue(b: Buffer): void; mark(n: string): void }, tag: string): void {
+/** 1 s of agent audio in odd-sized chunks, a mark after each 200 ms; returns the marks. */
+function enqueueReply(sink: AudioSink): MarkId[] {
+  const marks: MarkId[] = [];
   for (let i = 0; i < 5; i++) {
     const chunk = Buffer.alloc(1600, 0x10 + i);
-    player.enqueue(chunk.subarray(0, 999));
-    player.enqueue(chunk.subarray(999));
-    player.mark(`${tag}-${i}`);
+    sink.write(chunk.subarray(0, 999));
+    sink.write(chunk.subarray(999));
+    marks.push(sink.mark());
   }
+  return marks;
 }
 
 describe('agent audio through a simulated Twilio stream', () => {
@@ -49,7 +52,7 @@ describe('agent audio through a simulated Twilio stream', () => {
   it('sends whole 160-byte frames paced to real time, never more than ~200 ms ahead of playback', async () => {
     const clock = new ManualClock();
     const call = await connect(clock);
-    enqueueReply(call.sink.player, 'r1');
+    enqueueReply(call.sink.audio);
     await until(() => phone.received.length === 10, 'initial lead');
     // At t=0 only the 200 ms lead went out, not the whole second.
     expect(phone.received).toHaveLength(10);
@@ -71,24 +74,25 @@ describe('agent audio through a simulated Twilio stream', () => {
   it('learns from echoed marks what the caller has heard', async () => {
     const clock = new ManualClock();
     const call = await connect(clock);
-    enqueueReply(call.sink.player, 'r1');
+    const r1 = enqueueReply(call.sink.audio);
     await run(clock, 500);
     await until(() => call.marks.length >= 2, 'two marks echoed');
-    expect(call.marks.slice(0, 2)).toEqual(['r1-0', 'r1-1']);
-    expect(call.sink.player.heardBytes).toBeGreaterThanOrEqual(3200);
-    expect(call.sink.player.heardBytes).toBeLessThan(8000);
+    expect(call.marks[0]).toBe(r1[0]);
+    expect(call.marks[1]).toBe(r1[1]);
+    expect(call.player.heardBytes).toBeGreaterThanOrEqual(3200);
+    expect(call.player.heardBytes).toBeLessThan(8000);
     await run(clock, 700);
     await until(() => call.marks.length === 5, 'all marks');
-    expect(call.sink.player.heardBytes).toBe(8000);
+    expect(call.player.heardBytes).toBe(8000);
   });
 
   it('clear empties our queue and Twilio buffer; no audio of the cleared reply follows', async () => {
     const clock = new ManualClock();
     const call = await connect(clock);
-    enqueueReply(call.sink.player, 'r1');
+    const r1 = enqueueReply(call.sink.audio);
     await run(clock, 300);
     await until(() => call.marks.length >= 1, 'first mark');
-    const heardAtClear = call.sink.player.clear();
+    const heardAtClear = call.sink.audio.clear();
     // About 300 ms had played; the estimate is within a frame of it.
     expect(heardAtClear).toBeGreaterThanOrEqual(2240);
     expect(heardAtClear).toBeLessThanOrEqual(2560);
@@ -98,12 +102,13 @@ describe('agent audio through a simulated Twilio stream', () => {
     expect(phone.received.length).toBe(framesAtClear);
     // Twilio echoed the pending marks at once; they did not count as heard.
     await until(() => phone.marksEchoed.some((m) => m.cleared), 'flushed marks');
-    expect(call.marks).toEqual(['r1-0']);
-    expect(call.sink.player.heardBytes).toBe(1600);
+    expect(call.marks).toHaveLength(1);
+    expect(call.marks[0]).toBe(r1[0]);
+    expect(call.player.heardBytes).toBe(1600);
     // The next reply plays normally after a clear.
-    enqueueReply(call.sink.player, 'r2');
+    const r2 = enqueueReply(call.sink.audio);
     await run(clock, 1100);
-    await until(() => call.marks.includes('r2-4'), 'second reply heard');
+    await until(() => call.marks.includes(r2[4]!), 'second reply heard');
     expect(phone.received.length).toBe(framesAtClear + 50);
   });
 

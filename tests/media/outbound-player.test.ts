@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
+import type { MarkId } from '../../src/media/audio-sink.js';
 import { OutboundPlayer } from '../../src/media/outbound-player.js';
 
 function player(clock: ManualClock) {
@@ -17,16 +18,18 @@ describe('outbound player on a manual clock', () => {
   it('pads a partial frame with silence before a mark so marks sit on frame boundaries', () => {
     const clock = new ManualClock();
     const { p, sent } = player(clock);
-    p.enqueue(Buffer.alloc(250, 1));
-    p.mark('a');
-    expect(sent).toEqual(['media:160', 'media:160', 'mark:a']);
-    expect(p.enqueuedBytes).toBe(320);
+    expect(p.write(Buffer.alloc(250, 1))).toBe(0);
+    const a = p.mark();
+    expect(sent).toEqual(['media:160', 'media:160', 'mark:m1']);
+    // The mark sits on the padded frame boundary, and the next audio starts there.
+    expect(a.at).toBe(320);
+    expect(p.write(Buffer.alloc(0))).toBe(320);
   });
 
   it('keeps the lead at 200 ms and sends one frame per 20 ms after that', () => {
     const clock = new ManualClock();
     const { p, frames } = player(clock);
-    p.enqueue(Buffer.alloc(160 * 50));
+    p.write(Buffer.alloc(160 * 50));
     expect(frames()).toBe(10);
     clock.advance(100);
     expect(frames()).toBe(15);
@@ -38,7 +41,7 @@ describe('outbound player on a manual clock', () => {
     const clock = new ManualClock();
     const media: Buffer[] = [];
     const sent: string[] = [];
-    const heard: string[] = [];
+    const heard: MarkId[] = [];
     const p = new OutboundPlayer({
       clock,
       sendMedia: (frame) => {
@@ -50,10 +53,13 @@ describe('outbound player on a manual clock', () => {
       onMarkPlayed: (name) => heard.push(name),
     });
     // Frame i carries byte value i, so what is sent again can be identified.
+    let m12: MarkId | undefined;
     for (let i = 0; i < 30; i++) {
-      p.enqueue(Buffer.alloc(160, i));
-      if (i === 12) p.mark('m12');
+      p.write(Buffer.alloc(160, i));
+      if (i === 12) m12 = p.mark();
     }
+    // Its name on the wire (the only mark of this player).
+    const wire = 'm1';
     clock.advance(150); // frames 0–6 have played, 7 is playing, 0–16 were sent
     expect(media).toHaveLength(17);
     p.pause();
@@ -61,7 +67,7 @@ describe('outbound player on a manual clock', () => {
     clock.advance(500);
     expect(media).toHaveLength(17); // nothing while paused
     // Twilio echoes the pending mark at the clear: not heard.
-    p.handleMarkEcho('m12');
+    p.handleMarkEcho(wire);
     expect(heard).toEqual([]);
     p.resume();
     // The frame that was playing, then the rest in order; the lead refills at once.
@@ -69,20 +75,22 @@ describe('outbound player on a manual clock', () => {
     clock.advance(2000);
     expect(media.slice(17).map((f) => f[0])).toEqual(Array.from({ length: 23 }, (_, i) => i + 7));
     // The mark went out again at its place and, played this time, counts.
-    expect(sent.filter((x) => x === 'mark:m12')).toHaveLength(2);
-    p.handleMarkEcho('m12');
-    expect(heard).toEqual(['m12']);
+    expect(sent.filter((x) => x === `mark:${wire}`)).toHaveLength(2);
+    p.handleMarkEcho(wire);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toBe(m12);
     expect(p.heardBytes).toBe(13 * 160);
   });
 
   it('estimates what was played within a frame and rewinds to it on clear', () => {
     const clock = new ManualClock();
     const { p } = player(clock);
-    p.enqueue(Buffer.alloc(160 * 50));
+    p.write(Buffer.alloc(160 * 50));
     clock.advance(310);
     expect(p.estimatedPlayedBytes()).toBe(2480);
     expect(p.clear()).toBe(2480);
-    expect(p.enqueuedBytes).toBe(2480);
+    // The stream goes on from what was heard.
+    expect(p.write(Buffer.alloc(0))).toBe(2480);
     expect(p.isPlaying).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { PhoneStream } from '../fakes/twilio-phone.js';
+import { PhoneStream } from '../../testing/fakes/twilio-phone.js';
 import { AUTH_TOKEN, type EdgeServer, recordingCallFactory, startEdgeServer, until } from '../support/edge-harness.js';
 
 describe('bad media messages', () => {

@@ -3,8 +3,10 @@ import {
   buildClearMessage,
   buildMarkMessage,
   buildMediaMessage,
+  mediaMessageBuilder,
   parseTwilioMessage,
 } from '../../src/media/twilio-messages.js';
+import { SeededRandom } from '../../testing/seeded-random.js';
 
 const sid = 'MZ18ad3ab5a668481ce02b83e7395059f0';
 
@@ -90,5 +92,24 @@ describe('Twilio Media Streams codec', () => {
     });
     expect(JSON.parse(buildMarkMessage(sid, 'r-2'))).toEqual({ event: 'mark', streamSid: sid, mark: { name: 'r-2' } });
     expect(JSON.parse(buildClearMessage(sid))).toEqual({ event: 'clear', streamSid: sid });
+  });
+});
+
+describe('the per-stream media builder', () => {
+  it('writes exactly what buildMediaMessage writes, for any stream id and payload', () => {
+    for (let seed = 1; seed <= 200; seed++) {
+      const random = new SeededRandom(seed);
+      const streamSid = Array.from({ length: random.int(0, 40) }, () =>
+        String.fromCharCode(random.pick([random.int(32, 126), 34, 92, 0x2028, 0x1f, 0xe9])),
+      ).join('');
+      const payload = Buffer.from(Array.from({ length: random.int(0, 400) }, () => random.int(0, 255)));
+      const text = mediaMessageBuilder(streamSid)(payload);
+      expect(text, `seed ${seed}`).toBe(buildMediaMessage(streamSid, payload));
+      expect(JSON.parse(text), `seed ${seed}`).toEqual({
+        event: 'media',
+        streamSid,
+        media: { payload: payload.toString('base64') },
+      });
+    }
   });
 });

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { CallRecorder } from '../../src/replay/call-recorder.js';
-import { mediaPayload, readFixture } from '../../src/replay/fixture-reader.js';
-import { PhoneStream } from '../fakes/twilio-phone.js';
+import { CallRecorder } from '../../src/recording/call-recorder.js';
+import { PhoneStream } from '../../testing/fakes/twilio-phone.js';
+import { mediaPayload, readFixture } from '../../tools/replay/fixture-reader.js';
 import { AUTH_TOKEN, type MediaServer, removeTempDirs, startMediaServer, tempDir, until } from './replay-harness.js';
 
 afterAll(removeTempDirs);

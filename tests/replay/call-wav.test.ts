@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { mulawToPcm16, pcm16ToMulaw } from '../../src/media/audio-codec.js';
-import { callWav, mixCallPcm } from '../../src/replay/call-wav.js';
+import { callWav, mixCallPcm } from '../../tools/replay/call-wav.js';
 
 /** μ-law of a constant level, `ms` long. */
 function level(value: number, ms: number): Buffer {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulawRms } from '../../src/media/audio-codec.js';
-import { CallerVoice, espeakAvailable, parseCallerLine } from '../../src/replay/caller-voice.js';
+import { CallerVoice, espeakAvailable, parseCallerLine } from '../../tools/replay/caller-voice.js';
 
 /** A stand-in word synthesiser: 10 ms a letter of a constant level (espeak-free). */
 async function blockWord(word: string): Promise<Int16Array> {

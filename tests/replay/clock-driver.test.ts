@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { ActivityProbe } from '../../src/replay/activity-probe.js';
-import { ClockDriver } from '../../src/replay/clock-driver.js';
+import { ActivityProbe } from '../../tools/replay/activity-probe.js';
+import { ClockDriver } from '../../tools/replay/clock-driver.js';
 
 /** A chain of `hops` event-loop turns, each counted as activity, like a message crossing sockets. */
 function chain(probe: ActivityProbe, hops: number, done: () => void): void {

@@ -1,15 +1,20 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { DivergenceLog } from '../../src/replay/divergence.js';
-import { type Fixture, readFixture } from '../../src/replay/fixture-reader.js';
-import { recordingSttProvider, recordingSynthesizer } from '../../src/replay/recording-providers.js';
-import { SttReplay } from '../../src/replay/stt-replay.js';
-import { TtsReplay } from '../../src/replay/tts-replay.js';
+import { recordingSttProvider, recordingSynthesizer } from '../../src/recording/recording-providers.js';
 import { DeepgramStt } from '../../src/stt/deepgram-stt.js';
 import type { SttEvent, SttProvider } from '../../src/stt/stt-stream.js';
 import { DeepgramTts } from '../../src/tts/deepgram-tts.js';
-import { type DeepgramFake, expectedTtsAudio, type SpokenWord, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import {
+  type DeepgramFake,
+  expectedTtsAudio,
+  type SpokenWord,
+  startDeepgramFake,
+} from '../../testing/fakes/deepgram-fake.js';
+import { DivergenceLog } from '../../tools/replay/divergence.js';
+import { type Fixture, readFixture } from '../../tools/replay/fixture-reader.js';
+import { SttReplay } from '../../tools/replay/stt-replay.js';
+import { TtsReplay } from '../../tools/replay/tts-replay.js';
 import { removeTempDirs, startedRecorder, tempDir, until } from './replay-harness.js';
 
 afterAll(removeTempDirs);
@@ -113,7 +118,13 @@ describe('Deepgram fake replay mode', () => {
 
 describe('Deepgram speak fake replay mode', () => {
   const tts = (url: string) =>
-    new DeepgramTts({ apiKey: 'k', apiUrl: url, model: 'aura-2-thalia-en', logger: createLogger('silent') });
+    new DeepgramTts({
+      apiKey: 'k',
+      apiUrl: url,
+      model: 'aura-2-thalia-en',
+      logger: createLogger('silent'),
+      clock: systemClock,
+    });
 
   async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
     const all: Buffer[] = [];
@@ -136,6 +147,7 @@ describe('Deepgram speak fake replay mode', () => {
     let now = 0;
     const divergences = new DivergenceLog();
     const replay = new TtsReplay(fixture.tts, { divergences, mediaNowMs: () => now });
+    replay.startCall();
     const replaying = await fake({ speakAudioFor: (text) => replay.audioFor(text) });
     const replayTts = tts(replaying.url);
     expect(

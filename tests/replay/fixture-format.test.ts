@@ -3,9 +3,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, isAppError } from '../../src/lib/errors.js';
 import type { ChatMessage, ToolSpec } from '../../src/llm/reply-stream.js';
-import { type FixtureLine, llmRequestHash } from '../../src/replay/fixture-format.js';
-import { callerFrames, readFixture } from '../../src/replay/fixture-reader.js';
-import { FixtureWriter } from '../../src/replay/fixture-writer.js';
+import { type FixtureLine, llmRequestHash } from '../../src/recording/fixture-format.js';
+import { FixtureWriter } from '../../src/recording/fixture-writer.js';
+import { callerFrames, readFixture } from '../../tools/replay/fixture-reader.js';
 import { removeTempDirs, tempDir } from './replay-harness.js';
 
 afterAll(removeTempDirs);

@@ -5,8 +5,8 @@
  */
 import path from 'node:path';
 import { expect } from 'vitest';
-import { type Fixture, readFixture } from '../../src/replay/fixture-reader.js';
-import { type ReplayResult, replayFixture } from '../../src/replay/replay-call.js';
+import { type Fixture, readFixture } from '../../tools/replay/fixture-reader.js';
+import { type ReplayResult, replayFixture } from '../../tools/replay/replay-call.js';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures');
 

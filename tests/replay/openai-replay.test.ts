@@ -3,11 +3,11 @@ import { systemClock } from '../../src/lib/clock.js';
 import { ErrorCodes, isAppError } from '../../src/lib/errors.js';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import type { ChatMessage, LlmProvider, ReplyDelta, ToolSpec } from '../../src/llm/reply-stream.js';
-import { formatDivergenceReport } from '../../src/replay/divergence.js';
-import { type Fixture, readFixture } from '../../src/replay/fixture-reader.js';
-import { createProviderReplay } from '../../src/replay/provider-replay.js';
-import { recordingLlmProvider } from '../../src/replay/recording-providers.js';
-import { type OpenAiFake, startOpenAiFake } from '../fakes/openai-fake.js';
+import { recordingLlmProvider } from '../../src/recording/recording-providers.js';
+import { type OpenAiFake, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
+import { formatDivergenceReport } from '../../tools/replay/divergence.js';
+import { type Fixture, readFixture } from '../../tools/replay/fixture-reader.js';
+import { createProviderReplay } from '../../tools/replay/provider-replay.js';
 import { removeTempDirs, startedRecorder, tempDir } from './replay-harness.js';
 
 const fakes: OpenAiFake[] = [];

@@ -1,9 +1,9 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { readFixture } from '../../src/replay/fixture-reader.js';
-import { replayFixture } from '../../src/replay/replay-call.js';
-import { createCallRecording } from '../../src/replay/service-recording.js';
-import { SIM_AUTH_TOKEN, type Simulation, startSimulation } from '../support/call-simulator.js';
+import { createCallRecording } from '../../src/recording/service-recording.js';
+import { SIM_AUTH_TOKEN, type Simulation, startSimulation } from '../../testing/call-simulator.js';
+import { readFixture } from '../../tools/replay/fixture-reader.js';
+import { replayFixture } from '../../tools/replay/replay-call.js';
 import { removeTempDirs, tempDir } from './replay-harness.js';
 
 afterAll(removeTempDirs);

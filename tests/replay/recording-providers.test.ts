@@ -4,11 +4,11 @@ import { ErrorCodes, isAppError } from '../../src/lib/errors.js';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import type { ChatMessage, ReplyDelta, ToolSpec } from '../../src/llm/reply-stream.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { readFixture } from '../../src/replay/fixture-reader.js';
-import { recordingLlmProvider, recordingSynthesizer } from '../../src/replay/recording-providers.js';
+import { recordingLlmProvider, recordingSynthesizer } from '../../src/recording/recording-providers.js';
 import { DeepgramTts } from '../../src/tts/deepgram-tts.js';
-import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../fakes/deepgram-fake.js';
-import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../fakes/openai-fake.js';
+import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
+import { type OpenAiFake, type OpenAiFakeOptions, startOpenAiFake } from '../../testing/fakes/openai-fake.js';
+import { readFixture } from '../../tools/replay/fixture-reader.js';
 import { removeTempDirs, startedRecorder, tempDir } from './replay-harness.js';
 
 afterAll(removeTempDirs);
@@ -118,7 +118,13 @@ describe('recordingLlmProvider', () => {
 
 describe('recordingSynthesizer', () => {
   const tts = (url: string) =>
-    new DeepgramTts({ apiKey: 'k', apiUrl: url, model: 'aura-2-thalia-en', logger: createLogger('silent') });
+    new DeepgramTts({
+      apiKey: 'k',
+      apiUrl: url,
+      model: 'aura-2-thalia-en',
+      logger: createLogger('silent'),
+      clock: systemClock,
+    });
 
   it('passes the audio through and stores it with the text, model and timings', async () => {
     const dir = await tempDir();

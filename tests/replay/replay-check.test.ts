@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sameLine } from '../../src/replay/replay-check.js';
+import { sameLine } from '../../tools/replay/replay-check.js';
 
 const cut = (text: string) => ({ role: 'agent', text, interrupted: true });
 

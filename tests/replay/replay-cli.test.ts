@@ -17,7 +17,7 @@ function replayCli(args: string[]): Promise<{ code: number; stdout: string; stde
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', path.join(ROOT, 'src/replay/cli.ts'), ...args],
+      ['--import', 'tsx', path.join(ROOT, 'tools/replay/cli.ts'), ...args],
       { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, timeout: 120_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;

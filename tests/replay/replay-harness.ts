@@ -7,14 +7,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { CallRegistry } from '../../src/call/call-registry.js';
+import { CallRegistry } from '../../src/http/call-registry.js';
 import { createServer, type RunningServer } from '../../src/http/server.js';
 import type { CallIntake } from '../../src/http/voice-webhook.js';
 import type { Clock } from '../../src/lib/clock.js';
 import type { CallHandlerFactory, MediaSink, MediaTap } from '../../src/media/media-session.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { CallRecorder, type CallRecorderOptions } from '../../src/replay/call-recorder.js';
+import { CallRecorder, type CallRecorderOptions } from '../../src/recording/call-recorder.js';
 
 export const AUTH_TOKEN = 'replay-test-auth-token-0123456789';
 export const PUBLIC_URL = 'https://voice.example.com';

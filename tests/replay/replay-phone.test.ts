@@ -1,8 +1,8 @@
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { readFixture } from '../../src/replay/fixture-reader.js';
-import { FixtureWriter } from '../../src/replay/fixture-writer.js';
-import { ReplayPhone } from '../../src/replay/replay-phone.js';
+import { FixtureWriter } from '../../src/recording/fixture-writer.js';
+import { readFixture } from '../../tools/replay/fixture-reader.js';
+import { ReplayPhone } from '../../tools/replay/replay-phone.js';
 import {
   AUTH_TOKEN,
   type MediaServer,
@@ -99,7 +99,7 @@ it('posts the signed webhook, streams with its parameters, and plays the caller 
     () => seen.audio.length,
     (t) => t / 20,
   );
-  seen.sink.player.enqueue(Buffer.alloc(800, 0x42));
+  seen.sink.audio.write(Buffer.alloc(800, 0x42));
   await until(() => phone.stream.received.length > 0, 'agent audio reaches the phone');
   await advance(
     clock,

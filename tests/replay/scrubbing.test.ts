@@ -2,9 +2,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
-import { CallRecorder } from '../../src/replay/call-recorder.js';
-import { readFixture } from '../../src/replay/fixture-reader.js';
-import { Scrubber } from '../../src/replay/scrubber.js';
+import { CallRecorder } from '../../src/recording/call-recorder.js';
+import { Scrubber } from '../../src/recording/scrubber.js';
+import { readFixture } from '../../tools/replay/fixture-reader.js';
 import { removeTempDirs, tempDir } from './replay-harness.js';
 
 afterAll(removeTempDirs);

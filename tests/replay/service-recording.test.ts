@@ -4,11 +4,11 @@ import type { Providers } from '../../src/call/call-factory.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { OpenAiLlm } from '../../src/llm/openai-llm.js';
 import { createLogger } from '../../src/observability/logger.js';
-import { readFixture } from '../../src/replay/fixture-reader.js';
-import { createCallRecording } from '../../src/replay/service-recording.js';
+import { createCallRecording } from '../../src/recording/service-recording.js';
 import { DeepgramStt } from '../../src/stt/deepgram-stt.js';
 import { DeepgramTts } from '../../src/tts/deepgram-tts.js';
-import { type DeepgramFake, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import { type DeepgramFake, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
+import { readFixture } from '../../tools/replay/fixture-reader.js';
 import { removeTempDirs, tempDir } from './replay-harness.js';
 
 afterAll(removeTempDirs);
@@ -25,7 +25,7 @@ it('records each call into its own folder through the tap and the wrapped provid
   const logger = createLogger('silent');
   const providers: Providers = {
     stt: new DeepgramStt({ apiKey: 'k', apiUrl: deepgram.url, logger, clock }),
-    tts: new DeepgramTts({ apiKey: 'k', apiUrl: deepgram.url, model: 'aura-2-thalia-en', logger }),
+    tts: new DeepgramTts({ apiKey: 'k', apiUrl: deepgram.url, model: 'aura-2-thalia-en', logger, clock }),
     llm: new OpenAiLlm({ apiKey: 'k', baseUrl: 'http://127.0.0.1:9/v1', model: 'small', clock }),
   };
   const recording = createCallRecording({ rootDir: root, clock, ttsModel: 'aura-2-thalia-en', secrets: ['k-secret'] });
@@ -50,7 +50,15 @@ it('records each call into its own folder through the tap and the wrapped provid
     outcome: 'completed',
     stages: [{ name: 'greeting', startedAt: '2026-03-01T12:00:00.000Z', endedAt: null, endReason: null, notes: null }],
     transcript: [
-      { role: 'agent', text: 'Hello there.', stage: 'greeting', at: '2026-03-01T12:00:01.500Z', interrupted: false },
+      {
+        role: 'agent',
+        text: 'Hello there.',
+        stage: 'greeting',
+        at: '2026-03-01T12:00:01.500Z',
+        interrupted: false,
+        offsetMs: null,
+        endOffsetMs: null,
+      },
     ],
   });
 

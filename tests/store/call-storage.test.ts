@@ -12,7 +12,10 @@ describe('call storage opened from the config', () => {
     await fs.rm(dataDir, { recursive: true, force: true });
   });
 
-  it('keeps calls in DATA_DIR across a restart, and queues results only when a webhook is configured', async () => {
+  // Two file-backed PGlite starts (initdb, migrations): seconds each, far more on a loaded machine.
+  it('keeps calls in DATA_DIR across a restart, and queues results only when a webhook is configured', {
+    timeout: 120_000,
+  }, async () => {
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'storage-'));
     const clock = new ManualClock();
     const logger = createLogger('silent');

@@ -9,13 +9,17 @@ import { databaseUrl, dropSchema, freshSchemaName } from './databases.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const childScript = path.join(here, 'crash-writer-child.ts');
-const tsx = path.join(here, '../../node_modules/.bin/tsx');
 /** Lines the child must have committed before it is killed. */
 const KILL_AFTER = 8;
 
 /** Runs the child until it reports KILL_AFTER stored lines, then SIGKILLs it mid-call. */
 async function runAndKill(args: string[]): Promise<{ callId: string; stored: number }> {
-  const child: ChildProcess = spawn(tsx, [childScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a grandchild that a
+  // SIGKILL of the CLI would leave running (and writing), so the test would kill nothing.
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', childScript, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  spawned.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();
@@ -45,9 +49,14 @@ async function runAndKill(args: string[]): Promise<{ callId: string; stored: num
   return { callId, stored };
 }
 
+/** Every child started, killed after each test even when the test failed or timed out before its kill. */
+const spawned = new Set<ChildProcess>();
+
 describe('a process killed mid-call', () => {
   const cleanups: Array<() => Promise<void>> = [];
   afterEach(async () => {
+    for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    spawned.clear();
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
 

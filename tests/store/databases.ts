@@ -68,7 +68,9 @@ export const engines: Engine[] = databaseUrl ? [pglite, postgres(databaseUrl)] :
 
 /** Empties every table between tests that share one database. */
 export async function truncateAll(db: Kysely<Database>): Promise<void> {
-  await sql`truncate results_outbox, call_events, stage_timeline, transcript_lines, calls, interviews`.execute(db);
+  await sql`truncate call_recordings, results_outbox, call_events, stage_timeline, transcript_lines, calls, interviews, interview_template_versions, interview_templates`.execute(
+    db,
+  );
 }
 
 export interface FreshStore {

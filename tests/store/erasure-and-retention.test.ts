@@ -37,6 +37,35 @@ describe.each(engines)('listing, erasure and retention on $name', (engine) => {
     return call.callId;
   }
 
+  it('writes a live call queued before its erasure and that land after it are dropped (transcript, events, notes, outbox)', async () => {
+    const outboxStore = new PostgresCallStore({ db: database.db, clock, defaultRole: 'Engineer', recordingsDir });
+    const id = await inboundCall('CA-erase-live');
+    await outboxStore.stageStarted(id, 'greeting', new Date(clock.wallNow()));
+    await outboxStore.appendTranscriptLine(id, { role: 'agent', text: 'Hello Sam', stage: 'greeting', at: new Date() });
+    expect(await outboxStore.eraseCall(id)).toBe(true);
+    await outboxStore.appendTranscriptLine(id, {
+      role: 'candidate',
+      text: 'I am Sam',
+      stage: 'greeting',
+      at: new Date(),
+    });
+    await outboxStore.recordEvent(id, 'late_event', { text: 'I am Sam' });
+    await outboxStore.recordLatency(id, { turn: 1 });
+    await outboxStore.stageEnded(id, 'greeting', { at: new Date(), reason: 'goal_met', notes: { name: 'Sam' } });
+    expect(await outboxStore.finishCall(id, 'failed', 'service shut down')).toBe(true);
+    const record = await outboxStore.getRecord(id);
+    expect(record?.transcript).toEqual([]);
+    expect(record?.outcome, 'the bare call keeps its outcome').toBe('failed');
+    expect(record?.stages[0]?.endReason, 'and its stage times').toBe('goal_met');
+    expect(record?.stages[0]?.notes ?? null).toBeNull();
+    const left = await Promise.all(
+      (['call_events', 'results_outbox', 'transcript_lines'] as const).map((table) =>
+        database.db.selectFrom(table).select('call_id').where('call_id', '=', id).execute(),
+      ),
+    );
+    expect(left.map((rows) => rows.length)).toEqual([0, 0, 0]);
+  });
+
   it('lists newest first in pages, and filters by status', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) {

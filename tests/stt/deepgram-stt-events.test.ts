@@ -1,6 +1,6 @@
 import { afterEach, expect, it, vi } from 'vitest';
 import type { SttEvent } from '../../src/stt/stt-stream.js';
-import { type DeepgramFake, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import { type DeepgramFake, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
 import { openStt, sendAudio } from './deepgram-stt-harness.js';
 
 let fake: DeepgramFake | undefined;

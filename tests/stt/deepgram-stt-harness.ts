@@ -3,7 +3,7 @@ import type { Clock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { DeepgramStt, type DeepgramSttOptions } from '../../src/stt/deepgram-stt.js';
 import type { SttEvent, SttStream } from '../../src/stt/stt-stream.js';
-import type { DeepgramFake } from '../fakes/deepgram-fake.js';
+import type { DeepgramFake } from '../../testing/fakes/deepgram-fake.js';
 
 export interface SttHarness {
   stream: SttStream;

@@ -4,12 +4,13 @@
  * the orchestrator); edge tests plug in small scripted handlers.
  */
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { CallRegistry } from '../../src/call/call-registry.js';
+import { CallRegistry } from '../../src/http/call-registry.js';
 import { createServer, type RunningServer } from '../../src/http/server.js';
 import type { CallIntake } from '../../src/http/voice-webhook.js';
 import { type Clock, systemClock } from '../../src/lib/clock.js';
+import type { MarkId } from '../../src/media/audio-sink.js';
 import type { CallHandler, CallHandlerFactory, MediaSink } from '../../src/media/media-session.js';
+import { OutboundPlayer } from '../../src/media/outbound-player.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { openDatabase } from '../../src/store/database.js';
@@ -17,14 +18,9 @@ import { PostgresCallStore } from '../../src/store/postgres-call-store.js';
 
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
 
-/** Collects log lines so tests can assert what was (and was not) logged. */
-export class LogCapture extends Writable {
-  readonly lines: Record<string, unknown>[] = [];
-  override _write(chunk: Buffer, _enc: string, done: () => void): void {
-    for (const line of chunk.toString().split('\n')) if (line.trim()) this.lines.push(JSON.parse(line));
-    done();
-  }
-}
+import { LogCapture } from '../../testing/log-capture.js';
+
+export { LogCapture };
 
 let shared: Promise<PostgresCallStore> | undefined;
 
@@ -89,18 +85,30 @@ export async function startEdgeServer(options: {
   };
 }
 
+/** What reached one call: the sink (and the player behind it), audio frames, digits, marks played. */
+export interface RecordedCall {
+  sink: MediaSink;
+  /** The media session's OutboundPlayer, to look at what it knows of playback. */
+  player: OutboundPlayer;
+  audioFrames: number;
+  digits: string[];
+  marks: MarkId[];
+  ended?: string;
+}
+
 /** A call handler that records what reaches it and exposes the sink to the test. */
 export function recordingCallFactory() {
-  const calls: { sink: MediaSink; audioFrames: number; digits: string[]; marks: string[]; ended?: string }[] = [];
+  const calls: RecordedCall[] = [];
   const factory: CallHandlerFactory = (_start, sink) => {
-    const record: (typeof calls)[number] = { sink, audioFrames: 0, digits: [], marks: [] };
+    if (!(sink.audio instanceof OutboundPlayer)) throw new Error('the media session plays through an OutboundPlayer');
+    const record: RecordedCall = { sink, player: sink.audio, audioFrames: 0, digits: [], marks: [] };
     calls.push(record);
     const handler: CallHandler = {
       onAudio: () => {
         record.audioFrames++;
       },
       onDtmf: (digit) => record.digits.push(digit),
-      onMarkPlayed: (name) => record.marks.push(name),
+      onMarkPlayed: (mark) => record.marks.push(mark),
       onStreamEnded: (reason) => {
         record.ended = reason;
       },

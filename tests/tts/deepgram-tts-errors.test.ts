@@ -1,8 +1,9 @@
 import { afterEach, expect, it } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
 import { type AppError, isAppError } from '../../src/lib/errors.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { DeepgramTts } from '../../src/tts/deepgram-tts.js';
-import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
 
 let fake: DeepgramFake | undefined;
 afterEach(async () => {
@@ -10,8 +11,22 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** No wait before the retry (0 ms needs no timer), so these tests need not move the clock. */
 const tts = (url: string, apiKey = 'test-key') =>
-  new DeepgramTts({ apiKey, apiUrl: url, model: 'aura-2-thalia-en', logger: createLogger('silent'), retryDelayMs: 1 });
+  new DeepgramTts({
+    apiKey,
+    apiUrl: url,
+    model: 'aura-2-thalia-en',
+    logger: createLogger('silent'),
+    clock: new ManualClock(),
+    retryDelayMs: 0,
+  });
+
+/** Yields to I/O (the fake's socket) until `condition` holds; no timer of ours moves meanwhile. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const all: Buffer[] = [];
@@ -50,4 +65,35 @@ it('does not retry a 401', async () => {
   const err = await failure(tts(fake.url, 'a-wrong-key').synthesize('Hello again.'));
   expect(err.retryable).toBe(false);
   expect(fake.speakRequests.map((r) => r.status)).toEqual([401]);
+});
+
+it('waits its retry delay on the injected clock, and not before the clock gets there', async () => {
+  fake = await startDeepgramFake();
+  fake.failNextSpeak(503);
+  const clock = new ManualClock();
+  const synthesizer = new DeepgramTts({
+    apiKey: 'test-key',
+    apiUrl: fake.url,
+    model: 'aura-2-thalia-en',
+    logger: createLogger('silent'),
+    clock,
+  });
+  let audio: Buffer | undefined;
+  const done = collect(synthesizer.synthesize('Hello again.')).then((buffer) => {
+    audio = buffer;
+  });
+  // The 503 has been answered and the retry's wait (default 200 ms) is armed on our clock.
+  await until(() => fake?.speakRequests.length === 1 && clock.pendingCount() === 1);
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(fake.speakRequests).toHaveLength(1);
+
+  clock.advance(199);
+  for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+  expect(fake.speakRequests).toHaveLength(1);
+  expect(clock.pendingCount()).toBe(1);
+
+  clock.advance(1);
+  await done;
+  expect(fake.speakRequests.map((r) => r.status)).toEqual([503, 200]);
+  expect(audio?.equals(expectedTtsAudio('Hello again.'))).toBe(true);
 });

@@ -1,7 +1,8 @@
 import { afterEach, expect, it, vi } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { DeepgramTts } from '../../src/tts/deepgram-tts.js';
-import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../fakes/deepgram-fake.js';
+import { type DeepgramFake, expectedTtsAudio, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
 
 let fake: DeepgramFake | undefined;
 afterEach(async () => {
@@ -10,7 +11,13 @@ afterEach(async () => {
 });
 
 const tts = (url: string) =>
-  new DeepgramTts({ apiKey: 'test-key', apiUrl: url, model: 'aura-2-thalia-en', logger: createLogger('silent') });
+  new DeepgramTts({
+    apiKey: 'test-key',
+    apiUrl: url,
+    model: 'aura-2-thalia-en',
+    logger: createLogger('silent'),
+    clock: new ManualClock(),
+  });
 
 async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const all: Buffer[] = [];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { type BargeInDecision, BargeInPolicy } from '../../src/turns/barge-in-policy.js';
-import { partialStream, playScript, type SpeechSegment, speak } from '../../src/turns/scripted-partials.js';
+import { partialStream, playScript, type SpeechSegment, speak } from '../../testing/scripted-partials.js';
 
-/** These tests are about the word rules; the soft pause has its own file. */
-const WORDS_ONLY = { pauseOnSpeechStart: false };
+/** These tests are about the word rules; the hold on voice has its own file. */
+const WORDS_ONLY = { holdOnVoice: false };
 
 function duringAgentSpeech(segments: SpeechSegment[], confidence?: number): BargeInDecision[] {
   const clock = new ManualClock();

@@ -7,10 +7,10 @@ import {
   playScript,
   type SpeechSegment,
   speak,
-} from '../../src/turns/scripted-partials.js';
+} from '../../testing/scripted-partials.js';
 
-/** These tests are about the word rules; the soft pause has its own file. */
-const WORDS_ONLY = { pauseOnSpeechStart: false };
+/** These tests are about the word rules; the hold on voice has its own file. */
+const WORDS_ONLY = { holdOnVoice: false };
 
 function run(segments: SpeechSegment[], agentSpeaking: boolean, stream: PartialStreamOptions = {}) {
   const clock = new ManualClock();

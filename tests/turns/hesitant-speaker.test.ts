@@ -8,7 +8,7 @@ import {
   playScript,
   type SpeechSegment,
   speak,
-} from '../../src/turns/scripted-partials.js';
+} from '../../testing/scripted-partials.js';
 
 /** Thinking pauses of 600–900 ms, each after a word that leaves the sentence hanging. */
 const HESITANT: SpeechSegment[] = [
@@ -25,14 +25,14 @@ const HESITANT: SpeechSegment[] = [
 const FULL_TEXT =
   'I worked at Acme and then I moved to Globex um where I led the payments team so we rebuilt the ledger because it kept losing money.';
 
-function run(stream: PartialStreamOptions, stage?: string, incompletePenaltyMs?: number) {
+function run(stream: PartialStreamOptions, stage?: string, hangingPauseMs?: number) {
   const clock = new ManualClock();
   const decisions: Array<{ atMs: number; decision: CommitDecision }> = [];
   const router = new CommitRouter({
     clock,
     onDecision: (decision) => decisions.push({ atMs: clock.now(), decision }),
     ...(stage === undefined ? {} : { stage }),
-    ...(incompletePenaltyMs === undefined ? {} : { params: { incompletePenaltyMs } }),
+    ...(hangingPauseMs === undefined ? {} : { params: { hangingPauseMs } }),
   });
   const words = speak(HESITANT);
   playScript(clock, partialStream(words, stream), (e) => router.handle(e), lastWordEndMs(words) + 4000);
@@ -57,7 +57,7 @@ describe('a hesitant speaker', () => {
     });
   }
 
-  it('would be cut off in those pauses without the incomplete penalty', () => {
+  it('would be cut off in those pauses if hanging words were not waited out', () => {
     const { decisions } = run(TWITCHY_ENDPOINTS, undefined, 0);
     const early = decisions.flatMap((d) => (d.decision.type === 'commit' ? [d.decision.text] : []));
     expect(early).toContain('I worked at Acme and');

@@ -5,7 +5,7 @@ import type { SttEvent } from '../../src/stt/stt-stream.js';
 type Transcript = Extract<SttEvent, { type: 'transcript' }>;
 
 import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
-import { lastWordEndMs, partialStream, playScript, speak } from '../../src/turns/scripted-partials.js';
+import { lastWordEndMs, partialStream, playScript, speak } from '../../testing/scripted-partials.js';
 
 function final(text: string, confidence: number, startS = 5): Transcript {
   const words = text
@@ -76,11 +76,15 @@ describe('noise', () => {
   });
 
   it('still lets a lone "um" continue an utterance that is open', () => {
-    const { clock, decisions, router } = setup();
+    // Results arrive 100 ms after the audio they cover.
+    const clock = new ManualClock(2300);
+    const decisions: CommitDecision[] = [];
+    const router = new CommitRouter({ clock, onDecision: (d) => decisions.push(d) });
     router.handle({ ...final('I moved to Berlin', 0.9, 1), speechFinal: false, durationS: 1.2 });
-    clock.advance(300);
-    router.handle({ ...final('um', 0.9, 2.4), speechFinal: false });
-    clock.advance(1000);
+    clock.advance(500);
+    router.handle({ ...final('um', 0.9, 2.4), speechFinal: false, durationS: 0.3 });
+    // "um" hangs: the wait is a whole thinking pause from its end, not a complete sentence's.
+    clock.advance(900);
     expect(decisions.some((d) => d.type === 'commit')).toBe(false);
     clock.advance(2000);
     expect(decisions.filter((d) => d.type === 'commit')).toEqual([

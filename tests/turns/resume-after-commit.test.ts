@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
-import { partialStream, playScript, speak } from '../../src/turns/scripted-partials.js';
+import { partialStream, playScript, speak } from '../../testing/scripted-partials.js';
 
 // A complete-sounding sentence, a 1.2 s pause (long enough to commit), then more.
 const words = speak(['I was at Acme for three years.', { pauseMs: 1200 }, 'Then I joined Globex.']);

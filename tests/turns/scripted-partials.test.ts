@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import type { SttEvent } from '../../src/stt/stt-stream.js';
-import { partialStream, playScript, speak } from '../../src/turns/scripted-partials.js';
+import { partialStream, playScript, speak } from '../../testing/scripted-partials.js';
 
 describe('scripted partial streams', () => {
   it('lay words out on the audio timeline with pauses', () => {

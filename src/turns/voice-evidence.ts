@@ -1,0 +1,73 @@
+/**
+ * What the local voice-activity detector (src/vad) tells the commit router: how soon it would
+ * report a caller going on (learnt from its own onsets, tens of ms, where the STT needs
+ * ~300–900 ms to show a new word), and whether it has heard silence since the last word the
+ * STT showed. Audio ms are the media axis the STT's word times share; clock ms the router's.
+ */
+import type { VoiceActivityEvent } from '../vad/voice-activity.js';
+
+export interface VoiceEvidenceOptions {
+  /**
+   * The VAD's voice may end up to this long after the last shown word's end for its silence to
+   * be that word's, ms. Default 60: the energy of a word's end decays for tens of ms; a voice
+   * running on longer holds a word the STT has not shown yet (the shortest last word of an
+   * answer, "I", lasts ~100 ms).
+   */
+  lateMs?: number;
+  /** …and may end up to this long before it (an STT's word end runs late on a fading word), ms. Default 200. */
+  earlyMs?: number;
+  /** Onsets before the report delay is trusted. Default 2 (one answer's first words give them). */
+  minOnsets?: number;
+}
+
+/** Onset report delays kept (newest). */
+const KEEP = 32;
+
+export class VoiceEvidence {
+  private readonly lateMs: number;
+  private readonly earlyMs: number;
+  private readonly minOnsets: number;
+  private readonly onsetLagsMs: number[] = [];
+  private voicing = false;
+  /** Audio ms where the latest voiced run ended, and the clock ms that was reported. */
+  private stopped: { atMs: number; saidAtMs: number } | undefined;
+
+  constructor(options: VoiceEvidenceOptions = {}) {
+    this.lateMs = options.lateMs ?? 60;
+    this.earlyMs = options.earlyMs ?? 200;
+    this.minOnsets = options.minOnsets ?? 2;
+  }
+
+  /** A VAD event that reached the router at clock `nowMs`. */
+  voice(event: VoiceActivityEvent, nowMs: number): void {
+    if (event.type === 'voice-started') {
+      this.voicing = true;
+      this.stopped = undefined;
+      this.onsetLagsMs.push(nowMs - event.atMs);
+      if (this.onsetLagsMs.length > KEEP) this.onsetLagsMs.shift();
+      return;
+    }
+    this.voicing = false;
+    this.stopped = { atMs: event.atMs, saidAtMs: nowMs };
+  }
+
+  /** Clock ms by which the VAD would have reported speech starting at audio `atMs`; undefined until learnt. */
+  reportedBy(atMs: number): number | undefined {
+    if (this.onsetLagsMs.length < this.minOnsets) return undefined;
+    const sorted = [...this.onsetLagsMs].sort((a, b) => a - b);
+    // The slowest recent report but one: a late timer once must not set every wait.
+    const lag = sorted[Math.max(0, sorted.length - 2)]!;
+    return atMs + lag;
+  }
+
+  /**
+   * The clock ms the VAD said the caller went quiet at the end of the word ending at audio
+   * `lastWordEndMs`, if it did and has heard no voice since.
+   */
+  silentAfter(lastWordEndMs: number): number | undefined {
+    if (this.voicing || !this.stopped) return undefined;
+    const late = this.stopped.atMs - lastWordEndMs;
+    if (late > this.lateMs || late < -this.earlyMs) return undefined;
+    return this.stopped.saidAtMs;
+  }
+}

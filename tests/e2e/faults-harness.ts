@@ -1,0 +1,99 @@
+/**
+ * What the caller hears after a fault, measured at call level: from the caller's last word to the
+ * first agent audio after it, and which lines that audio is (the fake TTS's audio is exact per
+ * text, so a heard stretch is matched against the lines it may be).
+ */
+import type { SimCall } from '../../testing/call-simulator.js';
+import { expectedTtsAudio } from '../../testing/fakes/deepgram-fake.js';
+import type { FakeReply, FakeRequest } from '../../testing/fakes/openai-fake.js';
+
+export const ANSWER = 'Yes, this is Sam, and now is a good time.';
+/** The scripted interviewer's answer to ANSWER: an acknowledgement (with complete_stage), then the next stage's question. */
+export const ACK = 'Thank you, that is helpful.';
+export const QUESTION = 'Could you briefly introduce yourself and tell me about your current or most recent role?';
+/** The chunks the question's reply is spoken in. */
+export const QUESTION_REPLY = ['Thank you.', QUESTION];
+export const GOODBYE_ERROR =
+  "I'm sorry, we've run into a technical problem, so I'll end the call here. The hiring team will be in touch. Goodbye!";
+export const HOLD_1 = 'One moment, please.';
+export const HOLD_2 = 'Sorry, just a moment.';
+
+/** The caller says `text`; returns where the last word ends on the clock (the shared ManualClock). */
+export function answer(call: SimCall, text: string): number {
+  const { endMs } = call.say(text);
+  return call.clock.now() + (endMs - call.phone.mediaNowMs());
+}
+
+/** Clock ms of the first agent audio heard at or after `fromMs`. */
+export function firstHeardAfter(call: SimCall, fromMs: number): number | undefined {
+  return call.phone.heard.find((f) => f.atMs >= fromMs && f.bytes.some((b) => b !== 0xff))?.atMs;
+}
+
+/** The audio heard from `fromMs` on, as one buffer. */
+export function heardSince(call: SimCall, fromMs: number): Buffer {
+  return Buffer.concat(call.phone.heard.filter((f) => f.atMs >= fromMs).map((f) => f.bytes));
+}
+
+/**
+ * The lines, in order, whose exact audio the caller heard from `fromMs` on, among `candidates`
+ * (silence between them skipped).
+ */
+export function linesHeardSince(call: SimCall, fromMs: number, candidates: readonly string[]): string[] {
+  const audio = heardSince(call, fromMs);
+  const found: string[] = [];
+  let at = 0;
+  while (at < audio.length) {
+    if (audio[at] === 0xff) {
+      at++;
+      continue;
+    }
+    const line = candidates.find((c) => {
+      const expected = expectedTtsAudio(c);
+      // The tone starts at the line's first voiced sample; compare from there.
+      const lead = expected.findIndex((b) => b !== 0xff);
+      return audio.subarray(at - lead, at - lead + expected.length).equals(expected);
+    });
+    if (!line) {
+      found.push('?');
+      break;
+    }
+    found.push(line);
+    const expected = expectedTtsAudio(line);
+    at += expected.length - expected.findIndex((b) => b !== 0xff);
+  }
+  return found;
+}
+
+/** Answers the requests replying to `lastUser` with `fault` the first `times` times, else as `respond`. */
+export function faultReplies(
+  respond: (request: FakeRequest, index: number) => FakeReply,
+  lastUser: string,
+  fault: FakeReply,
+  times: number,
+): (request: FakeRequest, index: number) => FakeReply {
+  let faulted = 0;
+  return (request, index) => {
+    const messages = request.body.messages as { role: string; content?: unknown }[];
+    const last = [...messages].reverse().find((m) => m.role === 'user');
+    if (last?.content === lastUser && faulted < times) {
+      faulted++;
+      return fault;
+    }
+    return respond(request, index);
+  };
+}
+
+/** Runs the call until `line` has been heard after `fromMs` (or `maxMs` passes, or the call ends). */
+export async function untilHeard(
+  call: SimCall,
+  fromMs: number,
+  line: string,
+  candidates: readonly string[],
+  maxMs = 30_000,
+) {
+  const deadline = call.clock.now() + maxMs;
+  while (call.clock.now() < deadline && call.phone.closeCode === undefined) {
+    if (linesHeardSince(call, fromMs, candidates).includes(line)) return;
+    await call.run(200);
+  }
+}
