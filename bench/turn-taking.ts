@@ -35,6 +35,8 @@ interface ProfileRow {
   naiveP50: number | undefined;
   naiveP90: number | undefined;
   prematureHeard: number;
+  /** Of those, the ones in a pause after a whole sentence (words alone cannot tell it from an end). */
+  prematureAfterSentence: number;
   hesitantAnswers: number;
   wastedLlmPerTurn: number;
   backchannels: number;
@@ -70,10 +72,16 @@ function naiveFirstAudioMs(answer: CallerAnswer, profile: ListenProfileName, see
   return end.atMs + llmMs + PROVIDER_LATENCY.ttsFirstByteMs + PROVIDER_LATENCY.frameMs - endMs;
 }
 
+/** The kind of the caller's pause that a commit's last word ended at, if it ended at one. */
+function pauseKindAt(answer: CallerAnswer, lastWordEndS: number): string | undefined {
+  return answer.pauses.find((p) => p.fromS <= lastWordEndS + 0.05 && p.toS >= lastWordEndS)?.kind;
+}
+
 function benchProfile(profile: ListenProfileName): ProfileRow {
   const v2v: number[] = [];
   const naive: number[] = [];
   let premature = 0;
+  let afterSentence = 0;
   let hesitantAnswers = 0;
   let wasted = 0;
   let commits = 0;
@@ -85,6 +93,9 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
       commits += out.stats.commits;
       for (const turn of out.turns) {
         premature += turn.premature.length;
+        afterSentence += turn.premature.filter(
+          (c) => pauseKindAt(turn.turn.answer, c.lastWordEndS) === 'sentence',
+        ).length;
         if (kind === 'hesitant') hesitantAnswers += 1;
         if (kind !== 'fluent') continue;
         if (turn.firstAudioMs !== undefined) v2v.push(turn.firstAudioMs);
@@ -114,6 +125,7 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
     naiveP50: q(naive, 50),
     naiveP90: q(naive, 90),
     prematureHeard: premature,
+    prematureAfterSentence: afterSentence,
     hesitantAnswers,
     wastedLlmPerTurn: commits === 0 ? 0 : Math.round((wasted / commits) * 100) / 100,
     backchannels: talkSeeds,
@@ -131,13 +143,13 @@ const began = Date.now();
 const load = loadavg().map((l) => l.toFixed(2));
 const rows = LISTEN_PROFILE_NAMES.map(benchProfile);
 const header =
-  'profile           | v2v p50/p90 | naive p50/p90 | premature heard | wasted LLM/turn | backchannels cleared/gap | barge-in → clear p50/p90 | → audible stop p50/p90';
+  'profile           | v2v p50/p90 | naive p50/p90 | premature heard (after a sentence) | wasted LLM/turn | backchannels cleared/gap | barge-in → clear p50/p90 | → audible stop p50/p90';
 const line = (r: ProfileRow) =>
   [
     r.profile.padEnd(17),
     `${r.v2vP50}/${r.v2vP90}`.padStart(11),
     `${r.naiveP50}/${r.naiveP90}`.padStart(13),
-    `${r.prematureHeard}`.padStart(15),
+    `${r.prematureHeard} (${r.prematureAfterSentence})`.padStart(34),
     `${r.wastedLlmPerTurn}`.padStart(15),
     `${r.backchannelsCleared}/${r.backchannelsWithGap} of ${r.backchannels}`.padStart(24),
     `${r.clearP50}/${r.clearP90}`.padStart(24),

@@ -64,9 +64,12 @@ export interface CommitParams {
   speculateUnmarkedSilenceMs: number;
   /**
    * Speculative replies started per utterance, at most, the last of them kept for the STT's end
-   * signal (`speech_final`, `UtteranceEnd`); later ends of thought wait for the commit. Default 8: a 40 s answer has ~10 sentence ends, each a speculation thrown away when
-   * the caller goes on (an LLM request, and the TTS of its held first clause); past the cap the
-   * reply starts at the commit, ~500 ms later.
+   * signal (`speech_final`, `UtteranceEnd`); later ends of thought wait for the commit. Default 30:
+   * without punctuation every gap between sentences looks like an end, so a 40 s answer brings
+   * 15–25 attempts; a cap of 12 ran out before the real end and its reply started at the commit,
+   * ~300 ms later (unpunctuated p50 1,058 → 759 ms, bench:turns, 8 seeds). A caller going on
+   * after a 150–350 ms gap is heard by the VAD before the LLM's first token (~300 ms), so such an
+   * attempt costs its prompt and no TTS.
    * A thrown-away speculation costs its LLM call and the TTS of whatever it had written by then
    * (held audio is synthesised ahead, never played); the call counts both (`CallSummary.wasted`).
    */
@@ -104,7 +107,7 @@ export const defaultCommitParams: Readonly<CommitParams> = Object.freeze({
   sttGapHoldMs: 3000,
   speculateSilenceMs: 0,
   speculateUnmarkedSilenceMs: 120,
-  maxSpeculations: 12,
+  maxSpeculations: 30,
   endpointMinSilenceMs: 250,
   onsetHoldMs: 1200,
   minConfidence: 0.4,
