@@ -9,7 +9,8 @@ import { normalizeWords, wordsKey } from './normalize-words.js';
  * word revised into another word included ("Acne" / "Acme"), is a different meaning.
  */
 export function meaningKey(text: string): string {
-  const tokens = normalizeWords(text).filter((t) => !FILLERS.has(t));
+  // "30%" is smart_format's "thirty percent"; normalizeWords would drop the sign.
+  const tokens = normalizeWords(text.replace(/(\d)\s*%/g, '$1 percent')).filter((t) => !FILLERS.has(t));
   const out: string[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const pair = `${tokens[i]} ${tokens[i + 1] ?? ''}`;
@@ -20,7 +21,14 @@ export function meaningKey(text: string): string {
       continue;
     }
     const token = tokens[i]!;
-    out.push(VARIANTS[token] ?? NUMBERS[token] ?? token);
+    const compound = compoundValue(token, tokens[i + 1]);
+    if (compound !== undefined) {
+      out.push(String(compound));
+      i += 1;
+      continue;
+    }
+    const value = numberValue(token);
+    out.push(VARIANTS[token] ?? (value === undefined ? token : String(value)));
   }
   return wordsKey(out);
 }
@@ -54,29 +62,28 @@ const VARIANTS: Readonly<Record<string, string>> = {
   yea: 'yeah',
 };
 
-/** Counts smart_format may write as digits. */
-const NUMBERS: Readonly<Record<string, string>> = Object.fromEntries(
-  [
-    'zero',
-    'one',
-    'two',
-    'three',
-    'four',
-    'five',
-    'six',
-    'seven',
-    'eight',
-    'nine',
-    'ten',
-    'eleven',
-    'twelve',
-    'thirteen',
-    'fourteen',
-    'fifteen',
-    'sixteen',
-    'seventeen',
-    'eighteen',
-    'nineteen',
-    'twenty',
-  ].map((word, value) => [word, String(value)]),
-);
+/** Counts smart_format may write as digits: units and teens, tens, and a ten with its unit. */
+const UNITS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
+    ' ',
+  );
+const TENS = 'twenty thirty forty fifty sixty seventy eighty ninety'.split(' ');
+
+/** The value of a number word ("forty", "sixtythree" from "sixty-three"), if it is one. */
+function numberValue(token: string): number | undefined {
+  const unit = UNITS.indexOf(token);
+  if (unit >= 0) return unit;
+  for (const [i, ten] of TENS.entries()) {
+    if (token === ten) return (i + 2) * 10;
+    const rest = token.startsWith(ten) ? UNITS.indexOf(token.slice(ten.length)) : -1;
+    if (rest >= 1 && rest <= 9) return (i + 2) * 10 + rest;
+  }
+  return undefined;
+}
+
+/** "twenty five" read as one count (25), as smart_format writes it; undefined when it is not one. */
+function compoundValue(first: string, second: string | undefined): number | undefined {
+  if (second === undefined || !TENS.includes(first)) return undefined;
+  const unit = UNITS.indexOf(second);
+  return unit >= 1 && unit <= 9 ? (numberValue(first) ?? 0) + unit : undefined;
+}

@@ -327,36 +327,42 @@ function respelt(text: string): string[] | undefined {
   });
 }
 
-const NUMBER_WORDS = [
-  'zero',
-  'one',
-  'two',
-  'three',
-  'four',
-  'five',
-  'six',
-  'seven',
-  'eight',
-  'nine',
-  'ten',
-  'eleven',
-  'twelve',
-  'thirteen',
-  'fourteen',
-  'fifteen',
-  'sixteen',
-  'seventeen',
-  'eighteen',
-  'nineteen',
-  'twenty',
-];
+/** Counts as smart_format writes them, "twelve" → 12, "forty" → 40; beyond this the fake keeps words. */
+const DIGITS: Readonly<Record<string, number>> = {
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  eleven: 11,
+  twelve: 12,
+  thirteen: 13,
+  fourteen: 14,
+  fifteen: 15,
+  sixteen: 16,
+  seventeen: 17,
+  eighteen: 18,
+  nineteen: 19,
+  twenty: 20,
+  thirty: 30,
+  forty: 40,
+  fifty: 50,
+  sixty: 60,
+  seventy: 70,
+  eighty: 80,
+  ninety: 90,
+};
 
-/** smart_format writes counts as digits ("twelve" → "12"); "one" stays a word (it is often a pronoun). */
+/** "zero" and "one" stay words: "one" is often a pronoun, and the router must not rely on either. */
 function numberAsDigits(text: string): string {
   return (
     reword(text, (core) => {
-      const value = NUMBER_WORDS.indexOf(core.toLowerCase());
-      return value > 1 ? String(value) : undefined;
+      const value = DIGITS[core.toLowerCase()];
+      return value === undefined ? undefined : String(value);
     }) ?? text
   );
 }

@@ -19,6 +19,11 @@ describe('same meaning', () => {
     ['Okay, I moved into sales.', 'ok i moved in to sales'],
     ['I um led the team.', 'I led the team'],
     ['Mm-hmm, all right.', 'mhm alright'],
+    // smart_format writes tens, compounds and percentages as digits in the final.
+    ['about forty people', 'About 40 people.'],
+    ['a team of twenty five', 'A team of 25.'],
+    ['sixty-three services', '63 services'],
+    ['it fell thirty percent', 'It fell 30%.'],
   ])('holds for "%s" and "%s"', (a, b) => expect(sameMeaning(a, b)).toBe(true));
 
   it.each([
@@ -27,6 +32,8 @@ describe('same meaning', () => {
     ['for years', 'four years'],
     ['I was at Acme', 'I was at Acme for'],
     ['a nice', 'an ice'],
+    ['forty two', '40 2 more'],
+    ['thirty percent', '13%'],
   ])('does not hold for "%s" and "%s"', (a, b) => expect(sameMeaning(a, b)).toBe(false));
 
   it('ignores casing and punctuation only through normalizeWords', () => {
