@@ -5,6 +5,7 @@ import { sendPage } from './console-response.js';
 import type { ConsoleSession, SessionSigner } from './console-session.js';
 import { html } from './html.js';
 import { CONSOLE_PATH, page } from './layout.js';
+import type { SignInThrottle } from './sign-in-throttle.js';
 import { signInForm } from './sign-in-view.js';
 
 /**
@@ -51,6 +52,8 @@ export interface AuthDeps {
   apiKey: string | undefined;
   signer: SessionSigner | undefined;
   logger: Logger;
+  /** Wrong keys per address; without it sign-in is not throttled. */
+  throttle?: SignInThrottle;
 }
 
 export function sessionOf(req: Request, signer: SessionSigner | undefined): ConsoleSession | null {
@@ -114,8 +117,21 @@ export function signInHandler(deps: AuthDeps) {
       signInPage(res, 503, { next, disabled: true });
       return;
     }
+    const address = req.socket.remoteAddress ?? 'unknown';
+    const waitS = deps.throttle?.waitS(address) ?? 0;
+    if (waitS > 0) {
+      deps.logger.warn('console sign-in refused: too many wrong keys from this address');
+      res.set('Retry-After', String(waitS));
+      const minutes = Math.ceil(waitS / 60);
+      signInPage(res, 429, {
+        next,
+        error: `Too many wrong keys from this address. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      });
+      return;
+    }
     const key = typeof body.key === 'string' ? body.key : '';
     if (key === '' || !secretsEqual(key, deps.apiKey)) {
+      deps.throttle?.failed(address);
       deps.logger.warn('console sign-in refused: wrong API key');
       // 200, not 401: the browser would log any 4xx page as a console error; the form says it.
       signInPage(res, 200, { next, error: 'That is not the API key of this service.' });

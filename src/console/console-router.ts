@@ -23,6 +23,7 @@ import { html } from './html.js';
 import { CONSOLE_PATH, csrfField, page } from './layout.js';
 import { LiveCalls } from './live-calls.js';
 import { mountPlaceCall } from './place-call-routes.js';
+import { SignInThrottle, type SignInThrottleParams } from './sign-in-throttle.js';
 import { serveAsset } from './static-assets.js';
 import { mountTemplates } from './templates-routes.js';
 import type { ConsoleTemplates } from './templates-view.js';
@@ -51,6 +52,8 @@ export interface ConsoleDeps {
   acceptsResume?: boolean;
   /** How often live views look for changes, ms; default 1000. */
   livePollMs?: number;
+  /** Wrong keys an address may try at sign-in; default 10 in 15 minutes. */
+  signInThrottle?: SignInThrottleParams;
   /** How long a sign-in lasts, ms; default 12 hours. */
   sessionLifetimeMs?: number;
 }
@@ -86,7 +89,7 @@ export function createConsole(deps: ConsoleDeps): Console {
         ...(deps.sessionLifetimeMs === undefined ? {} : { lifetimeMs: deps.sessionLifetimeMs }),
       })
     : undefined;
-  const auth = { apiKey: deps.apiKey, signer, logger };
+  const auth = { apiKey: deps.apiKey, signer, logger, throttle: new SignInThrottle(clock, deps.signInThrottle) };
   const live = new LiveCalls({ store, clock, logger, ...(deps.livePollMs ? { pollMs: deps.livePollMs } : {}) });
   const nowIso = () => new Date(clock.wallNow()).toISOString();
   const router = Router();
