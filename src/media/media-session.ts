@@ -102,17 +102,22 @@ export class MediaSession {
         if (this.handler) return this.drop('second start');
         return this.start(msg.start);
       case 'media':
-        if (!this.handler || msg.streamSid !== this.streamSid) return this.drop('media before start');
+        if (!this.handler) return this.drop('media before start');
+        if (msg.streamSid !== this.streamSid) return this.drop('media for another stream');
         this.lastMediaTimestampMs = msg.timestampMs;
         this.lastMediaArrivedAt = this.options.clock.now();
         return this.handler.onAudio(msg.payload, msg.timestampMs);
       case 'dtmf':
         if (!this.handler) return this.drop('dtmf before start');
+        if (msg.streamSid !== this.streamSid) return this.drop('dtmf for another stream');
         return this.handler.onDtmf(msg.digit);
       case 'mark':
         if (!this.player) return this.drop('mark before start');
+        if (msg.streamSid !== this.streamSid) return this.drop('mark for another stream');
         return this.player.handleMarkEcho(msg.name);
       case 'stop':
+        // Twilio's stop names its stream; one naming another stream (or none) ends nothing.
+        if (this.handler && msg.streamSid !== this.streamSid) return this.drop('stop for another stream');
         this.endReasonOnClose = 'stop';
         this.end('stop');
         this.options.socket.close(1000);

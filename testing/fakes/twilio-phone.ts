@@ -109,7 +109,7 @@ export class PhoneStream {
   closeCode: number | undefined;
   private socket: WebSocket | undefined;
   private readonly options: PhoneStreamOptions;
-  private readonly streamSid: string;
+  readonly streamSid: string;
   private readonly callSid: string;
   private seq = 0;
   private chunk = 0;

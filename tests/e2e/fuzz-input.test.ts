@@ -15,7 +15,7 @@ describe(`malformed input (seed ${SEED}; rerun with FUZZ_SEED=${SEED})`, () => {
   let sim: Simulation;
   afterEach(() => sim?.close());
 
-  it(`${MEDIA_MESSAGES} malformed media-socket messages and ${API_REQUESTS} malformed API requests beside a live call that finishes normally; a new call is served after`, async () => {
+  it(`${MEDIA_MESSAGES} malformed media-socket messages and ${API_REQUESTS} malformed API requests beside and inside a live call that finishes normally; a new call is served after`, async () => {
     sim = await startSimulation({
       env: { API_KEY, API_RATE_LIMIT_PER_ADDRESS: '0', API_RATE_LIMIT_PER_KEY: '0' },
     });
@@ -62,6 +62,16 @@ describe(`malformed input (seed ${SEED}; rerun with FUZZ_SEED=${SEED})`, () => {
     };
 
     const endClockMs = answer(call, ANSWER);
+    // The live call's own socket gets malformed messages too, with its real streamSid, between
+    // the frames of the answer: past `start`, where most of the message handling is. A payload that
+    // decodes to seconds of audio is left out (it is audio, however odd, and would change the answer).
+    const inCall = (n: number) => {
+      for (let k = 0; ; k++) {
+        const message = malformedMediaMessage(random.fork(500_000 + n * 16 + k), call.phone.streamSid);
+        if (typeof message !== 'string' || !message.includes('QUJDQUJD')) return message;
+      }
+    };
+    let sentInCall = 0;
     let sent = 0;
     let requested = 0;
     while (sent < MEDIA_MESSAGES || requested < API_REQUESTS) {
@@ -70,10 +80,13 @@ describe(`malformed input (seed ${SEED}; rerun with FUZZ_SEED=${SEED})`, () => {
         phone.sendRaw(malformedMediaMessage(random.fork(100_000 + sent), `MZ${'e'.repeat(32)}`));
       }
       const batch: Promise<void>[] = [];
+      for (let i = 0; i < 8; i++, sentInCall++) call.phone.sendRaw(inCall(sentInCall));
       for (let i = 0; i < 12 && requested < API_REQUESTS; i++, requested++) batch.push(sendApi(requested));
       await Promise.all(batch);
       await call.run(40);
     }
+    expect(sentInCall, 'messages on the live call’s own socket').toBeGreaterThanOrEqual(300);
+    expect(call.phone.closeCode, `seed ${SEED}: the live call’s socket stays open`).toBeUndefined();
     expect(apiFailures, `seed ${SEED}: API answers not a JSON 4xx of the documented shape`).toEqual([]);
 
     await untilHeard(call, endClockMs, QUESTION, [ACK, ...QUESTION_REPLY]);

@@ -53,6 +53,33 @@ describe('bad media messages', () => {
     second.hangUp();
   });
 
+  it('a stop, mark or dtmf naming another stream (or none) ends and changes nothing; its own stop ends the call', async () => {
+    const clock = new ManualClock();
+    const calls = recordingCallFactory();
+    server = await startEdgeServer({ clock, createCall: calls.factory });
+    const phone = newPhone(clock);
+    await phone.connect();
+    phone.start();
+    await until(() => calls.calls.length === 1, 'start');
+    for (const streamSid of ['MZ-other', '', 'x'.repeat(2000)]) {
+      phone.sendRaw(JSON.stringify({ event: 'stop', streamSid, stop: { callSid: 'CA1' } }));
+      phone.sendRaw(JSON.stringify({ event: 'mark', streamSid, mark: { name: 'm1' } }));
+      phone.sendRaw(JSON.stringify({ event: 'dtmf', streamSid, dtmf: { digit: '1' } }));
+    }
+    phone.sendRaw(JSON.stringify({ event: 'stop', stop: {} }));
+    clock.advance(100);
+    await until(() => calls.calls[0]!.audioFrames >= 5, 'media still flowing');
+    expect(calls.calls[0]!.ended, 'a stop for another stream ended the call').toBeUndefined();
+    expect(phone.closeCode).toBeUndefined();
+    const dropped = await server.metrics.registry.getSingleMetricAsString('media_messages_dropped_total');
+    expect(dropped).toContain('reason="stop for another stream"');
+    expect(dropped).toContain('reason="mark for another stream"');
+    expect(dropped).toContain('reason="dtmf for another stream"');
+
+    phone.sendRaw(JSON.stringify({ event: 'stop', streamSid: phone.streamSid, stop: { callSid: 'CA1' } }));
+    await until(() => calls.calls[0]!.ended !== undefined, 'its own stop ends the call');
+  });
+
   it('closes only the offending socket with 1009 on an oversized message', async () => {
     const clock = new ManualClock();
     const calls = recordingCallFactory();
