@@ -39,6 +39,12 @@ export interface BargeInParams {
    * at ~120 ms; the other half is for the released frame's trip to Twilio.
    */
   releaseAfterDrainMs: number;
+  /**
+   * Voice that has gone on this long (clock ms from the VAD's onset report) is longer than any
+   * backchannel (200–700 ms), so one word that is not backchannel, the interim's unsettled tip
+   * included, interrupts. Default 800. Words are still needed: noise or a cough may run long.
+   */
+  longVoiceMs: number;
 }
 
 export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
@@ -48,6 +54,7 @@ export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
   segmentGapMs: 1000,
   holdOnVoice: true,
   releaseAfterDrainMs: 60,
+  longVoiceMs: 800,
 });
 
 export type BargeInDecision =
@@ -96,6 +103,9 @@ export class BargeInPolicy {
   private lastResultInterim = false;
   /** Between the VAD's onset and offset. */
   private voicing = false;
+  /** Clock ms the current voiced run's onset was reported at. */
+  private voiceOnsetAt: number | undefined;
+  private longVoiceTimer: Timer | undefined;
   private disposed = false;
 
   constructor(options: BargeInPolicyOptions) {
@@ -112,7 +122,7 @@ export class BargeInPolicy {
     if (this.disposed || speaking === this.speaking) return;
     this.closeSegment();
     this.endHold();
-    this.voicing = false;
+    this.endVoicedRun();
     this.speaking = speaking;
     this.interrupted = false;
     this.agentStartS = speaking ? atS : undefined;
@@ -143,7 +153,7 @@ export class BargeInPolicy {
     const atS = event.atMs / 1000;
     if (event.type === 'voice-stopped') {
       this.voiceEndS = atS;
-      this.voicing = false;
+      this.endVoicedRun();
       this.judge(this.lastResultInterim);
       // The caller stopped before any real words: let the agent go on now, the gap shortest.
       if (!this.interrupted && this.holding) this.release();
@@ -151,7 +161,14 @@ export class BargeInPolicy {
     }
     this.startSpeech(atS);
     this.voiceEndS = undefined;
-    this.voicing = true;
+    if (!this.voicing) {
+      this.voicing = true;
+      this.voiceOnsetAt = this.clock.now();
+      this.longVoiceTimer = this.clock.setTimeout(() => {
+        this.longVoiceTimer = undefined;
+        if (!this.interrupted) this.judge(this.lastResultInterim);
+      }, this.params.longVoiceMs);
+    }
     if (!this.holding) this.hold();
   }
 
@@ -171,7 +188,15 @@ export class BargeInPolicy {
 
   dispose(): void {
     this.endHold();
+    this.endVoicedRun();
     this.disposed = true;
+  }
+
+  private endVoicedRun(): void {
+    this.voicing = false;
+    this.voiceOnsetAt = undefined;
+    this.longVoiceTimer?.cancel();
+    this.longVoiceTimer = undefined;
   }
 
   private onSpeechStarted(atS: number): void {
@@ -214,8 +239,13 @@ export class BargeInPolicy {
     const startS = this.speechStartS ?? this.segment.firstWordStartS;
     const endS = latest(this.segment.lastWordEndS, this.voiceEndS);
     const spokenMs = startS !== undefined && endS !== undefined ? (endS - startS) * 1000 : 0;
+    const voicedLong =
+      this.voicing &&
+      this.voiceOnsetAt !== undefined &&
+      this.clock.now() - this.voiceOnsetAt >= this.params.longVoiceMs;
     if (others.length >= this.params.minWords) this.interrupt('words', startS);
     else if (contentWords.length >= 1 && spokenMs >= this.params.minSpeechMs) this.interrupt('long-speech', startS);
+    else if (voicedLong && others.some((w) => !FILLER_WORDS.has(w))) this.interrupt('long-speech', startS);
     else if (this.voicing && !this.holding && others.some((w) => !FILLER_WORDS.has(w))) {
       // A real word shows while the caller is still speaking: hold again (released as before
       // unless the words settle into an interruption), so a real one is quiet sooner.

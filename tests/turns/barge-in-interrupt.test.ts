@@ -78,3 +78,56 @@ describe('real speech over the agent', () => {
     expect(decisions).toEqual([]);
   });
 });
+
+describe('voice longer than any backchannel', () => {
+  function interim(word: string, startS: number, endS: number) {
+    const words = [{ word, startS, endS, confidence: 0.9 }];
+    return {
+      type: 'transcript',
+      isFinal: false,
+      speechFinal: false,
+      text: word,
+      words,
+      startS,
+      durationS: endS - startS,
+    } as const;
+  }
+  function policyOnClock() {
+    const clock = new ManualClock();
+    const decisions: Array<{ atMs: number; decision: BargeInDecision }> = [];
+    const policy = new BargeInPolicy({
+      clock,
+      onDecision: (decision) => decisions.push({ atMs: clock.now(), decision }),
+      params: WORDS_ONLY,
+    });
+    policy.agentSpeaking(true, 0);
+    clock.advance(1000);
+    policy.voice({ type: 'voice-started', atMs: 1000 });
+    return { clock, policy, interrupts: () => decisions.filter((d) => d.decision.type === 'interrupt') };
+  }
+
+  it('interrupts on one real word still unsettled once the voice has gone on longVoiceMs', () => {
+    const { clock, policy, interrupts } = policyOnClock();
+    clock.advance(400);
+    policy.handle(interim('remote', 1.0, 1.35));
+    expect(interrupts(), 'one unsettled word after 400 ms of voice').toEqual([]);
+    clock.advance(400);
+    expect(interrupts()).toEqual([{ atMs: 1800, decision: { type: 'interrupt', atS: 1, reason: 'long-speech' } }]);
+  });
+
+  it('does not interrupt on backchannel or filler however long the voice, nor on a word once the voice stopped', () => {
+    for (const word of ['mm-hmm', 'okay', 'um']) {
+      const { clock, policy, interrupts } = policyOnClock();
+      clock.advance(400);
+      policy.handle(interim(word, 1.0, 1.35));
+      clock.advance(1200);
+      expect(interrupts(), word).toEqual([]);
+    }
+    const { clock, policy, interrupts } = policyOnClock();
+    clock.advance(300);
+    policy.voice({ type: 'voice-stopped', atMs: 1300, durationMs: 300 });
+    policy.handle(interim('remote', 1.0, 1.25));
+    clock.advance(1000);
+    expect(interrupts(), 'a short word, its voice over').toEqual([]);
+  });
+});
