@@ -15,7 +15,7 @@ import type { SpeechReport } from './agent-speech.js';
  * Why the stream ended: the caller hung up (Twilio's `stop`, or the socket closed under us), we
  * hung up (the interview ended), or the service shut down and cut the call off (drain timeout).
  */
-export type CallEndReason = 'caller_hung_up' | 'agent_hung_up' | 'server_shutdown';
+export type CallEndReason = 'caller_hung_up' | 'agent_hung_up' | 'server_shutdown' | 'erased';
 
 export type CallInput =
   /** The stream started: the interview begins (the greeting plays). */
@@ -51,6 +51,8 @@ export function callEndReason(reason: StreamEndReason): CallEndReason {
       return 'agent_hung_up';
     case 'server-shutdown':
       return 'server_shutdown';
+    case 'erased':
+      return 'erased';
     default: {
       const unreachable: never = reason;
       return unreachable;

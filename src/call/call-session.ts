@@ -167,6 +167,9 @@ export class CallSession implements CallHandler {
       case 'server_shutdown':
         interview.apply({ type: 'service_shut_down', atMs: interview.now() });
         return this.close('failed');
+      case 'erased':
+        interview.apply({ type: 'call_erased', atMs: interview.now() });
+        return this.close('failed');
       case 'agent_hung_up':
         return this.close('failed');
       default: {

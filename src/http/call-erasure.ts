@@ -11,11 +11,12 @@ export type EraseCall = (idOrCallSid: string) => Promise<boolean>;
  */
 export function createCallErasure(deps: {
   store: { eraseCall: EraseCall };
-  registry: Pick<CallRegistry, 'endCall'>;
+  registry: Pick<CallRegistry, 'endForErasure'>;
   logger: Logger;
 }): EraseCall {
   return async (idOrCallSid) => {
-    if (deps.registry.endCall(idOrCallSid)) deps.logger.info({ callId: idOrCallSid }, 'live call ended for erasure');
+    if (deps.registry.endForErasure(idOrCallSid))
+      deps.logger.info({ callId: idOrCallSid }, 'live call ended for erasure');
     return deps.store.eraseCall(idOrCallSid);
   };
 }

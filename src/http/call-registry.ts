@@ -4,6 +4,8 @@ export interface LiveCall {
   hangUp: () => void;
   /** Says a short goodbye and hangs up after it (drain timeout); default: hangUp. */
   sayGoodbye?: () => void;
+  /** Ends the call as erased (it is being erased while live); default: hangUp. */
+  erase?: () => void;
   /** The service's call id and Twilio's CallSid, from the stream's `start`. */
   callId?: string | undefined;
   callSid?: string | undefined;
@@ -116,14 +118,14 @@ export class CallRegistry {
   }
 
   /**
-   * Hangs up the call with this id or CallSid if this process carries it (erasure ends a live
+   * Ends the call with this id or CallSid as erased, if this process carries it (erasure ends a live
    * call first); true when one was hung up. Its stream has ended when this returns.
    */
-  endCall(idOrCallSid: string): boolean {
+  endForErasure(idOrCallSid: string): boolean {
     let ended = false;
     for (const call of [...this.active.values()]) {
       if (call.callId !== idOrCallSid && call.callSid !== idOrCallSid) continue;
-      call.hangUp();
+      (call.erase ?? call.hangUp)();
       ended = true;
     }
     return ended;

@@ -80,7 +80,11 @@ export function createServer(deps: ServerDeps): RunningServer {
         },
       });
       // Counted from the upgrade on, so concurrent upgrades cannot overrun MAX_CALLS before `start`.
-      registry.add(id, { hangUp: () => session.shutDown(), sayGoodbye: () => session.drain() });
+      registry.add(id, {
+        hangUp: () => session.shutDown(),
+        sayGoodbye: () => session.drain(),
+        erase: () => session.endForErasure(),
+      });
       deps.metrics.callsInProgress.set(registry.size);
     });
   });

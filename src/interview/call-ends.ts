@@ -17,6 +17,11 @@ export function onServiceShutDown(step: Step): void {
   cutOff(step, 'server_shutdown', 'failed', SERVICE_SHUT_DOWN_REASON);
 }
 
+/** Erased while live: outcome `failed` with the erasure as its reason, the open stage ends `erased`. */
+export function onCallErased(step: Step): void {
+  cutOff(step, 'erased', 'failed', CALL_ERASED_REASON);
+}
+
 /** The call is cut off (by the caller or the service): the open stage ends, then the call. */
 function cutOff(
   step: Step,
@@ -56,6 +61,9 @@ export const SHUTDOWN_GOODBYE = "I'm sorry, I have to end our call here. The hir
 
 /** The record's outcome reason when the service cut a call off, for a recruiter to read. */
 export const SERVICE_SHUT_DOWN_REASON = 'service shut down';
+
+/** The record's outcome reason when the call was erased while it was live. */
+export const CALL_ERASED_REASON = 'erased while the call was live';
 
 export function onError(step: Step, event: EventOf<'error_occurred'>): void {
   const s = step.s;

@@ -60,6 +60,8 @@ export type InterviewEvent =
    * shows the service's reason and outcome, never the candidate's.
    */
   | { type: 'service_shut_down'; atMs: number }
+  /** The call was erased while live (the recruiter API or the console): it ends at once, the erasure's doing. */
+  | { type: 'call_erased'; atMs: number }
   /**
    * The service's drain timeout ran out with the call still up: the agent says a short goodbye
    * and ends the call as the service's doing (outcome `failed`, never the candidate's).
@@ -79,6 +81,8 @@ export type StageEndReason =
   | 'no_response'
   | 'caller_hung_up'
   | 'server_shutdown'
+  /** The call was erased while this stage was open. */
+  | 'erased'
   | 'error';
 
 /** How the interview ended; the subset of the contract's record `outcome` the machine decides. */

@@ -25,7 +25,13 @@ export * from './definition.js';
 export * from './events.js';
 export * from './greeting.js';
 export * from './intents.js';
-export { createInterview, SERVICE_SHUT_DOWN_REASON, SHUTDOWN_GOODBYE, transition } from './machine.js';
+export {
+  CALL_ERASED_REASON,
+  createInterview,
+  SERVICE_SHUT_DOWN_REASON,
+  SHUTDOWN_GOODBYE,
+  transition,
+} from './machine.js';
 export * from './prompts.js';
 export * from './registry.js';
 export { currentStage, type InterviewPhase, type InterviewState, initialState, openQuestions } from './state.js';

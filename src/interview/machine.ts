@@ -1,4 +1,4 @@
-import { onError, onHangUp, onServiceDraining, onServiceShutDown } from './call-ends.js';
+import { onCallErased, onError, onHangUp, onServiceDraining, onServiceShutDown } from './call-ends.js';
 import type { InterviewDefinition } from './definition.js';
 import type { InterviewEvent, MachineOptions, ReplyDirective, Transition } from './events.js';
 import { fallbackLine, pickDifferent } from './fallback-lines.js';
@@ -23,7 +23,7 @@ import { Step } from './step.js';
  * (except the few fixed intents: repeat, leave).
  */
 
-export { SERVICE_SHUT_DOWN_REASON, SHUTDOWN_GOODBYE } from './call-ends.js';
+export { CALL_ERASED_REASON, SERVICE_SHUT_DOWN_REASON, SHUTDOWN_GOODBYE } from './call-ends.js';
 export { currentStage, type InterviewState, initialState };
 
 /** Shorthand: a fresh machine for `definition`. */
@@ -66,6 +66,9 @@ export function transition(state: InterviewState, event: InterviewEvent): Transi
       break;
     case 'service_draining':
       onServiceDraining(step);
+      break;
+    case 'call_erased':
+      onCallErased(step);
       break;
     case 'error_occurred':
       onError(step, event);

@@ -258,6 +258,8 @@ function unaskedReason(reason: StageEndReason): string {
       return 'the caller hung up';
     case 'server_shutdown':
       return 'the service shut down';
+    case 'erased':
+      return 'the call was erased';
     case 'error':
       return 'a technical problem ended the call';
     case 'goal_met':

@@ -26,7 +26,7 @@ export interface MediaSink {
  * How a stream ended: Twilio's `stop` or the socket closing (the caller's side), our own hang-up
  * (`agent-hung-up`), or the service cutting it off because it is shutting down.
  */
-export type StreamEndReason = 'stop' | 'socket-closed' | 'agent-hung-up' | 'server-shutdown';
+export type StreamEndReason = 'stop' | 'socket-closed' | 'agent-hung-up' | 'server-shutdown' | 'erased';
 
 /** The per-call behaviour plugged onto a stream when it starts (the orchestrator, in production). */
 export interface CallHandler {
@@ -167,6 +167,13 @@ export class MediaSession {
     this.endReasonOnClose = 'server-shutdown';
     this.end('server-shutdown');
     this.options.socket.close(1001, 'server shutting down');
+  }
+
+  /** The call was erased while live: it ends at once as the erasure's doing, and the socket closes. */
+  endForErasure(): void {
+    this.endReasonOnClose = 'erased';
+    this.end('erased');
+    this.options.socket.close(1000, 'call erased');
   }
 
   /** Drain timeout: the call says its goodbye and hangs up itself; a stream with no call yet just ends. */

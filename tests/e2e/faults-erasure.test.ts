@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CALL_ERASED_REASON } from '../../src/interview/index.js';
 import { type SimCall, type Simulation, startSimulation } from '../../testing/call-simulator.js';
 import { ANSWER, answer } from './faults-harness.js';
 
@@ -61,7 +62,10 @@ describe('erasing a live call', () => {
     const record = await service.storage.calls.getRecord(call.callId);
     expect(record?.erasedAt, label).not.toBeNull();
     expect(record?.transcript, label).toEqual([]);
-    expect(record?.outcome, `${label}: the call was ended`).not.toBeNull();
+    expect(record?.outcome, `${label}: the call was ended`).toBe('failed');
+    // The erasure's doing, not a shutdown's or the candidate's.
+    expect(record?.outcomeReason, label).toBe(CALL_ERASED_REASON);
+    expect(record?.stages.at(-1)?.endReason, label).toBe('erased');
     const outbox = await service.storage.db
       .selectFrom('results_outbox')
       .select('id')
