@@ -90,6 +90,10 @@ async function main(): Promise<void> {
       MAX_CALLS: String(maxCalls),
       LOG_LEVEL: 'warn',
       RECORD_AUDIO: '1',
+      // The callers poll each call's stage through the recruiter API, all from 127.0.0.1: at 50
+      // calls that is past the per-address limit, and a 429 read as "no outcome".
+      API_RATE_LIMIT_PER_ADDRESS: '0',
+      API_RATE_LIMIT_PER_KEY: '0',
       ...(workers ? { WORKERS: workers } : {}),
       ...(db === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },

@@ -51,6 +51,8 @@ export class VoiceActivityDetector {
   private floorDb: number | undefined;
   /** The previous frame and this one, for pitch lags longer than a frame. */
   private readonly window = new Float32Array(FRAME_SAMPLES * 2);
+  /** The pitch lag of the last periodic frame, tried first on the next (isPeriodic). */
+  private readonly pitchHint = { lag: 0 };
   private voiced = false;
   private run = 0;
   private runStartMs = 0;
@@ -86,7 +88,7 @@ export class VoiceActivityDetector {
   private isVoiced(energyDb: number): boolean {
     if (energyDb < this.absoluteFloorDb) return false;
     if (this.floorDb !== undefined && energyDb < this.floorDb + this.onsetDb) return false;
-    return periodicity(this.window) >= this.minPeriodicity;
+    return isPeriodic(this.window, this.minPeriodicity, this.pitchHint);
   }
 
   /** The floor drops to any quieter frame at once and creeps up through unvoiced ones. */
@@ -124,25 +126,44 @@ function frameDb(window: Float32Array, n: number): number {
   return 10 * Math.log10(sum / n + 1e-12);
 }
 
-/** Highest normalised autocorrelation of the newest frame against the window at pitch lags. */
-function periodicity(window: Float32Array): number {
-  const start = window.length - FRAME_SAMPLES;
-  let best = 0;
-  for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) {
-    let dot = 0;
-    let a = 0;
-    let b = 0;
-    for (let i = start; i < window.length; i++) {
-      const x = window[i] ?? 0;
-      const y = window[i - lag] ?? 0;
-      dot += x * y;
-      a += x * x;
-      b += y * y;
-    }
-    const r = dot / Math.sqrt(a * b + 1e-12);
-    if (r > best) best = r;
+/**
+ * Whether the newest frame correlates with the window at some pitch lag (400 Hz down to ~70 Hz)
+ * by `threshold` or more, normalised. Only that yes/no is needed, so the search stops at the
+ * first lag that passes, trying first the one that passed last (`hint`, updated): a voice's
+ * pitch moves little from one frame to the next. Each lag's value is computed exactly as a full
+ * search would (the same sums in the same order), so the answer is the full search's.
+ */
+export function isPeriodic(window: Float32Array, threshold: number, hint: { lag: number } = { lag: 0 }): boolean {
+  // The full search starts from 0: it passes any threshold at or below that.
+  if (threshold <= 0) return true;
+  const end = window.length;
+  const start = end - FRAME_SAMPLES;
+  let a = 0;
+  for (let i = start; i < end; i++) {
+    const x = window[i]!;
+    a += x * x;
   }
-  return best;
+  const first = hint.lag;
+  if (first >= MIN_LAG && first <= MAX_LAG && correlation(window, start, a, first) >= threshold) return true;
+  for (let lag = MIN_LAG; lag <= MAX_LAG; lag++) {
+    if (lag === first || !(correlation(window, start, a, lag) >= threshold)) continue;
+    hint.lag = lag;
+    return true;
+  }
+  return false;
+}
+
+/** Normalised autocorrelation of window[start…] at `lag`; `a` is the energy of window[start…]. */
+function correlation(window: Float32Array, start: number, a: number, lag: number): number {
+  let dot = 0;
+  let b = 0;
+  for (let i = start; i < window.length; i++) {
+    const x = window[i]!;
+    const y = window[i - lag]!;
+    dot += x * y;
+    b += y * y;
+  }
+  return dot / Math.sqrt(a * b + 1e-12);
 }
 
 /** Samples a second of the audio this detector takes. */
