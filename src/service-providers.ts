@@ -13,8 +13,18 @@ import type { Metrics } from './observability/metrics.js';
 import { meteredBreaker, providerEvents } from './observability/provider-metrics.js';
 import { DeepgramStt } from './stt/deepgram-stt.js';
 import { DeepgramTts } from './tts/deepgram-tts.js';
+import { FallbackTts } from './tts/fallback-tts.js';
+import type { Synthesizer } from './tts/synthesizer.js';
 
-export function createProviders(config: Readonly<Config>, logger: Logger, clock: Clock, metrics?: Metrics): Providers {
+/** The call's providers, and the second voice alone (holding lines) when one is configured. */
+export type ServiceProviders = Providers & { spareTts?: Synthesizer };
+
+export function createProviders(
+  config: Readonly<Config>,
+  logger: Logger,
+  clock: Clock,
+  metrics?: Metrics,
+): ServiceProviders {
   // Without keys the service still starts (webhooks, API, health); calls then fail to connect.
   const deepgramKey = config.deepgram.apiKey ?? 'unset';
   return {
@@ -25,15 +35,31 @@ export function createProviders(config: Readonly<Config>, logger: Logger, clock:
       logger,
       clock,
     }),
-    tts: new DeepgramTts({
-      apiKey: deepgramKey,
-      apiUrl: config.deepgram.apiUrl,
-      model: config.deepgram.ttsModel,
-      logger,
-      clock,
-    }),
+    ...createTts(config, deepgramKey, logger, clock, metrics),
     llm: createLlm(config, logger, clock, metrics),
   };
+}
+
+/** The configured voice, and the second voice behind a circuit breaker when one is set. */
+function createTts(
+  config: Readonly<Config>,
+  apiKey: string,
+  logger: Logger,
+  clock: Clock,
+  metrics?: Metrics,
+): { tts: Synthesizer; spareTts?: Synthesizer } {
+  const voice = (apiUrl: string, model: string) => new DeepgramTts({ apiKey, apiUrl, model, logger, clock });
+  const primary = voice(config.deepgram.apiUrl, config.deepgram.ttsModel);
+  const second = config.deepgram.ttsFallback;
+  if (!second) return { tts: primary };
+  const tts = new FallbackTts({
+    primary,
+    fallback: voice(second.apiUrl, second.model),
+    breaker: meteredBreaker('tts', clock, logger, metrics),
+    logger,
+    ...(metrics ? { events: providerEvents(metrics) } : {}),
+  });
+  return { tts, spareTts: tts.spare };
 }
 
 /** The configured LLM: the primary endpoint, and the fallback behind a circuit breaker when one is set. */

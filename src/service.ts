@@ -98,7 +98,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const metrics = createMetrics();
   const registry = new CallRegistry(config.maxCalls, clock, config.admissionTimeoutMs);
   const storage = await (options.storage ?? openCallStorage(config, clock, logger));
-  const providers = createProviders(config, logger, clock, metrics);
+  const { spareTts, ...providers } = createProviders(config, logger, clock, metrics);
   const builtIn = createDefinitionRegistry();
   const definitions = new TemplateDefinitions({ builtIn, store: storage.templates, logger });
   const greetings = new GreetingCache(providers.tts, config.deepgram.ttsModel, logger);
@@ -193,6 +193,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     metrics,
     store: storage.calls,
     providers,
+    ...(spareTts ? { spareTts } : {}),
     definitions,
     greetings,
     defaultRole: config.defaultRole,
