@@ -14,12 +14,19 @@ export interface OpenAiFallback {
   apiKey?: string;
 }
 
+/** A second Aura voice for when the first fails (DEEPGRAM_TTS_FALLBACK_*). */
+export interface TtsFallback {
+  model: string;
+  /** Deepgram base URL for it; the primary's DEEPGRAM_API_URL unless set. */
+  apiUrl: string;
+}
+
 export interface Config {
   port: number;
   /** Base URL Twilio reaches, without trailing slash; also the signature-check base. */
   publicUrl: string;
   twilio: { accountSid?: string; authToken?: string; phoneNumber?: string };
-  deepgram: { apiKey?: string; apiUrl: string; ttsModel: string; sttModel: string };
+  deepgram: { apiKey?: string; apiUrl: string; ttsModel: string; sttModel: string; ttsFallback?: TtsFallback };
   openai: { apiKey?: string; baseUrl?: string; model: string; fallback?: OpenAiFallback };
   /** Bearer token for /api; unset means the recruiter API answers 401 to everyone. */
   apiKey?: string;
@@ -125,15 +132,18 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     throw invalid('RESULTS_WEBHOOK_SECRET', 'is required when RESULTS_WEBHOOK_URL is set');
   }
 
+  const deepgramUrl = readUrl(env, 'DEEPGRAM_API_URL', ['http:', 'https:']) ?? 'https://api.deepgram.com';
+  const ttsModel = readString(env, 'DEEPGRAM_TTS_MODEL') ?? 'aura-2-thalia-en';
   const config: Config = {
     port,
     publicUrl,
     twilio: omitUndefined({ accountSid, authToken: readString(env, 'TWILIO_AUTH_TOKEN'), phoneNumber }),
     deepgram: {
       ...omitUndefined({ apiKey: readString(env, 'DEEPGRAM_API_KEY') }),
-      apiUrl: readUrl(env, 'DEEPGRAM_API_URL', ['http:', 'https:']) ?? 'https://api.deepgram.com',
-      ttsModel: readString(env, 'DEEPGRAM_TTS_MODEL') ?? 'aura-2-thalia-en',
+      apiUrl: deepgramUrl,
+      ttsModel,
       sttModel: readString(env, 'DEEPGRAM_STT_MODEL') ?? 'nova-3',
+      ...readTtsFallback(env, { model: ttsModel, apiUrl: deepgramUrl }),
     },
     openai: {
       ...omitUndefined({
@@ -178,4 +188,29 @@ function readOpenAiFallback(env: Env): { fallback?: OpenAiFallback } {
   const apiKey = readString(env, 'OPENAI_FALLBACK_API_KEY') ?? readString(env, 'OPENAI_API_KEY');
   const model = readString(env, 'OPENAI_FALLBACK_MODEL') ?? readString(env, 'OPENAI_MODEL') ?? 'gpt-4o-mini';
   return { fallback: { baseUrl, model, ...omitUndefined({ apiKey }) } };
+}
+
+/**
+ * DEEPGRAM_TTS_FALLBACK_MODEL turns the second voice on. Its URL takes http(s) only, like
+ * DEEPGRAM_API_URL: Aura's REST endpoint is fetched, and fetch cannot speak ws://.
+ */
+function readTtsFallback(env: Env, primary: TtsFallback): { ttsFallback?: TtsFallback } {
+  const apiUrl = readUrl(env, 'DEEPGRAM_TTS_FALLBACK_URL', ['http:', 'https:']);
+  const model = readString(env, 'DEEPGRAM_TTS_FALLBACK_MODEL');
+  if (!model) {
+    if (apiUrl) throw invalid('DEEPGRAM_TTS_FALLBACK_MODEL', 'is required when DEEPGRAM_TTS_FALLBACK_URL is set');
+    return {};
+  }
+  if (!/^aura-[\w-]+$/.test(model)) {
+    throw invalid('DEEPGRAM_TTS_FALLBACK_MODEL', `must be an Aura voice such as aura-2-orion-en, got "${model}"`);
+  }
+  const fallback = { model, apiUrl: apiUrl ?? primary.apiUrl };
+  // The same voice at the same endpoint would fail exactly when the primary does.
+  if (fallback.model === primary.model && fallback.apiUrl === primary.apiUrl) {
+    throw invalid(
+      'DEEPGRAM_TTS_FALLBACK_MODEL',
+      'must differ from DEEPGRAM_TTS_MODEL unless DEEPGRAM_TTS_FALLBACK_URL does',
+    );
+  }
+  return { ttsFallback: fallback };
 }

@@ -15,24 +15,19 @@ import { createServer, type RunningServer } from './http/server.js';
 import { createTemplatesRouter } from './http/templates-api.js';
 import { createTwilioCallbackRouter } from './http/twilio-callbacks.js';
 import { createDefinitionRegistry, greetingOpening, SHUTDOWN_GOODBYE } from './interview/index.js';
-import { CircuitBreaker, DEFAULT_BREAKER } from './lib/circuit-breaker.js';
 import { type Clock, systemClock } from './lib/clock.js';
-import { FallbackLlm, type ProviderEvents } from './llm/fallback-llm.js';
-import { OpenAiLlm } from './llm/openai-llm.js';
-import type { LlmProvider } from './llm/reply-stream.js';
 import type { MediaTap } from './media/media-session.js';
 import { createLogger, type Logger } from './observability/logger.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { AudioRecordings } from './recording/audio-recordings.js';
 import { TapTee } from './recording/tap-tee.js';
 import { ResultsDeliverer } from './results/results-deliverer.js';
+import { createProviders } from './service-providers.js';
 import { type CallStorage, openCallStorage } from './store/call-storage.js';
 import { startCallSweeper } from './store/call-sweeper.js';
 import { startRetentionPurge } from './store/retention.js';
-import { DeepgramStt } from './stt/deepgram-stt.js';
 import { TemplateDefinitions } from './templates/template-definitions.js';
 import { warmTemplateGreeting, warmTemplateGreetings } from './templates/template-greetings.js';
-import { DeepgramTts } from './tts/deepgram-tts.js';
 import { GreetingCache } from './tts/greeting-cache.js';
 import { HOLDING_LINES } from './tts/holding-lines.js';
 import type { BargeInParams } from './turns/barge-in-policy.js';
@@ -91,70 +86,6 @@ export interface Service {
   close(drainTimeoutMs?: number): Promise<void>;
 }
 
-/** The real providers, pointed at the configured endpoints (Deepgram, any OpenAI-compatible LLM). */
-export function createProviders(config: Readonly<Config>, logger: Logger, clock: Clock, metrics?: Metrics): Providers {
-  // Without keys the service still starts (webhooks, API, health); calls then fail to connect.
-  const deepgramKey = config.deepgram.apiKey ?? 'unset';
-  return {
-    stt: new DeepgramStt({
-      apiKey: deepgramKey,
-      apiUrl: config.deepgram.apiUrl,
-      model: config.deepgram.sttModel,
-      logger,
-      clock,
-    }),
-    tts: new DeepgramTts({
-      apiKey: deepgramKey,
-      apiUrl: config.deepgram.apiUrl,
-      model: config.deepgram.ttsModel,
-      logger,
-      clock,
-    }),
-    llm: createLlm(config, logger, clock, metrics),
-  };
-}
-
-/** The configured LLM: the primary endpoint, and the fallback behind a circuit breaker when one is set. */
-function createLlm(config: Readonly<Config>, logger: Logger, clock: Clock, metrics?: Metrics): LlmProvider {
-  const primary = new OpenAiLlm({
-    apiKey: config.openai.apiKey ?? 'unset',
-    ...(config.openai.baseUrl ? { baseUrl: config.openai.baseUrl } : {}),
-    model: config.openai.model,
-    logger,
-    clock,
-  });
-  const spare = config.openai.fallback;
-  if (!spare) return primary;
-  const fallback = new OpenAiLlm({
-    apiKey: spare.apiKey ?? 'unset',
-    baseUrl: spare.baseUrl,
-    model: spare.model,
-    logger,
-    clock,
-  });
-  const states = { closed: 0, open: 1, half_open: 2 } as const;
-  metrics?.breakerState.set({ provider: 'llm' }, 0);
-  const breaker = new CircuitBreaker(clock, DEFAULT_BREAKER, (state) => {
-    logger.warn({ provider: 'llm', state }, 'llm circuit breaker changed');
-    metrics?.breakerState.set({ provider: 'llm' }, states[state]);
-  });
-  return new FallbackLlm({
-    primary,
-    fallback,
-    breaker,
-    logger,
-    ...(metrics ? { events: providerEvents(metrics) } : {}),
-  });
-}
-
-function providerEvents(metrics: Metrics): ProviderEvents {
-  return {
-    error: (provider, code) => metrics.providerErrors.inc({ provider, code }),
-    timeout: (provider) => metrics.providerTimeouts.inc({ provider }),
-    fallback: (provider) => metrics.providerFallbacks.inc({ provider }),
-  };
-}
-
 /**
  * Everything the service is, wired together and listening: storage, providers, the call
  * factory, HTTP + WebSocket, the results deliverer, the retention purge and the call sweeper. main.ts, the
@@ -167,7 +98,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
   const metrics = createMetrics();
   const registry = new CallRegistry(config.maxCalls, clock, config.admissionTimeoutMs);
   const storage = await (options.storage ?? openCallStorage(config, clock, logger));
-  const providers = createProviders(config, logger, clock, metrics);
+  const { spareTts, ...providers } = createProviders(config, logger, clock, metrics);
   const builtIn = createDefinitionRegistry();
   const definitions = new TemplateDefinitions({ builtIn, store: storage.templates, logger });
   const greetings = new GreetingCache(providers.tts, config.deepgram.ttsModel, logger);
@@ -262,6 +193,7 @@ export async function startService(options: ServiceOptions): Promise<Service> {
     metrics,
     store: storage.calls,
     providers,
+    ...(spareTts ? { spareTts } : {}),
     definitions,
     greetings,
     defaultRole: config.defaultRole,

@@ -73,8 +73,8 @@ export interface SimulationOptions {
   sttProfile?: ListenProfileChoice;
   /** Faults for listen session `index` (a 1011 close or a drop at an audio time). Default none. */
   sttFaultsFor?: (sessionIndex: number) => readonly ListenFault[];
-  /** Faults for Aura requests (by text and index); `deepgram.speakOptions.faultFor` may change it later. Default none. */
-  ttsFaultFor?: (text: string | undefined, index: number) => SpeakFault | undefined;
+  /** Faults for Aura requests (by text, index and voice); `deepgram.speakOptions.faultFor` may change it later. Default none. */
+  ttsFaultFor?: (text: string | undefined, index: number, model: string | undefined) => SpeakFault | undefined;
 }
 
 export interface Simulation {

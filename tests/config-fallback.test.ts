@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { isAppError } from '../src/lib/errors.js';
 
 describe('the LLM fallback settings', () => {
   it('are off without OPENAI_FALLBACK_BASE_URL', () => {
@@ -25,5 +26,62 @@ describe('the LLM fallback settings', () => {
 
   it('refuse a malformed fallback URL', () => {
     expect(() => loadConfig({ OPENAI_FALLBACK_BASE_URL: 'not a url' })).toThrow(/OPENAI_FALLBACK_BASE_URL/);
+  });
+});
+
+describe('the TTS fallback voice settings', () => {
+  const errorOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      if (isAppError(err, 'CONFIG_INVALID')) return err.message;
+      throw err;
+    }
+    throw new Error('loadConfig accepted a bad environment');
+  };
+
+  it('are off without DEEPGRAM_TTS_FALLBACK_MODEL', () => {
+    expect(loadConfig({}).deepgram.ttsFallback).toBeUndefined();
+  });
+
+  it("take the primary's Deepgram URL, or their own", () => {
+    const shared = loadConfig({
+      DEEPGRAM_API_URL: 'http://127.0.0.1:9',
+      DEEPGRAM_TTS_FALLBACK_MODEL: 'aura-2-orion-en',
+    });
+    expect(shared.deepgram.ttsFallback).toEqual({ model: 'aura-2-orion-en', apiUrl: 'http://127.0.0.1:9' });
+    const own = loadConfig({
+      DEEPGRAM_TTS_FALLBACK_MODEL: ' aura-2-orion-en ',
+      DEEPGRAM_TTS_FALLBACK_URL: 'https://tts.example.com/',
+    });
+    expect(own.deepgram.ttsFallback).toEqual({ model: 'aura-2-orion-en', apiUrl: 'https://tts.example.com' });
+    expect(Object.isFrozen(own.deepgram.ttsFallback)).toBe(true);
+    // The primary's voice is a fine fallback at another endpoint.
+    const sameVoice = loadConfig({
+      DEEPGRAM_TTS_FALLBACK_MODEL: 'aura-2-thalia-en',
+      DEEPGRAM_TTS_FALLBACK_URL: 'http://127.0.0.1:9',
+    });
+    expect(sameVoice.deepgram.ttsFallback?.model).toBe('aura-2-thalia-en');
+  });
+
+  it.each([
+    [
+      { DEEPGRAM_TTS_FALLBACK_MODEL: 'aura-2-orion-en', DEEPGRAM_TTS_FALLBACK_URL: 'not a url' },
+      /^DEEPGRAM_TTS_FALLBACK_URL must be a URL/,
+    ],
+    [
+      { DEEPGRAM_TTS_FALLBACK_MODEL: 'aura-2-orion-en', DEEPGRAM_TTS_FALLBACK_URL: 'wss://api.deepgram.com' },
+      /^DEEPGRAM_TTS_FALLBACK_URL must start with http:\/\/ or https:\/\//,
+    ],
+    [{ DEEPGRAM_TTS_FALLBACK_URL: 'https://tts.example.com' }, /^DEEPGRAM_TTS_FALLBACK_MODEL is required when/],
+    [{ DEEPGRAM_TTS_FALLBACK_MODEL: 'nova-3' }, /^DEEPGRAM_TTS_FALLBACK_MODEL must be an Aura voice/],
+    [
+      { DEEPGRAM_TTS_FALLBACK_MODEL: 'aura-2-thalia-en' },
+      /^DEEPGRAM_TTS_FALLBACK_MODEL must differ from DEEPGRAM_TTS_MODEL/,
+    ],
+  ])('rejects %o with one line naming the setting', (env, expected) => {
+    const message = errorOf(env);
+    expect(message).toMatch(expected);
+    expect(message).not.toContain('\n');
   });
 });

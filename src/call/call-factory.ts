@@ -35,6 +35,12 @@ export interface CallFactoryDeps {
   metrics: Metrics;
   store: CallStore;
   providers: Providers;
+  /**
+   * Synthesises a holding line not rendered ahead: the second voice when one is configured, so
+   * the line plays while the primary voice is down. Default the call's `tts`. Not wrapped by
+   * `wrapProviders` (a recording misses such a line).
+   */
+  spareTts?: Synthesizer;
   /** The interview a call runs: a built-in definition, or the template version its interview names. */
   definitions: DefinitionSource;
   greetings: GreetingCache;
@@ -131,6 +137,7 @@ async function openSession(
     ...(greetingAudio ? { greetingAudio } : {}),
     // Looked up when needed: a line whose render was still under way at the start is ready later.
     renderedLine: (text) => deps.greetings.get(text),
+    ...(deps.spareTts ? { spareTts: deps.spareTts } : {}),
     ...(deps.commitParams ? { commitParams: deps.commitParams } : {}),
     ...(deps.stageCommitParams ? { stageCommitParams: deps.stageCommitParams } : {}),
     ...(deps.bargeInParams ? { bargeInParams: deps.bargeInParams } : {}),

@@ -50,6 +50,14 @@ export class CircuitBreaker {
     return true;
   }
 
+  /**
+   * A request let through ended with no verdict (aborted, or its reader stopped early): it says
+   * nothing about the provider, so a half-open breaker lets the next request probe instead.
+   */
+  release(): void {
+    this.probing = false;
+  }
+
   recordSuccess(): void {
     const wasOpen = this.openedAt !== undefined;
     this.failures = [];

@@ -9,14 +9,8 @@
 import type { CircuitBreaker } from '../lib/circuit-breaker.js';
 import { ErrorCodes, isAbortError, isAppError } from '../lib/errors.js';
 import type { Logger } from '../observability/logger.js';
+import type { ProviderEvents } from '../observability/provider-metrics.js';
 import type { LlmProvider, ReplyDelta, ReplyRequest } from './reply-stream.js';
-
-/** What the fallback wrapper reports, for the metrics. */
-export interface ProviderEvents {
-  error(provider: string, code: string): void;
-  timeout(provider: string): void;
-  fallback(provider: string): void;
-}
 
 export interface FallbackLlmOptions {
   primary: LlmProvider;

@@ -50,7 +50,7 @@ export function createMetrics() {
     }),
     providerErrors: new Counter({
       name: 'provider_errors_total',
-      help: 'Provider requests that failed, by provider (llm, llm_fallback) and error code',
+      help: 'Provider requests that failed, by provider (llm, llm_fallback, tts, tts_fallback) and error code',
       labelNames: ['provider', 'code'],
       registers: [registry],
     }),

@@ -107,11 +107,11 @@ export class DeepgramTts implements Synthesizer {
   }
 }
 
-/** 5xx, 408, 429, timeouts and network failures may succeed on a retry; other statuses will not. */
+/** 5xx, 408, 429, timeouts (TTS_TIMEOUT) and network failures may succeed on a retry; other statuses will not. */
 function toTtsError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof DeepgramTimeoutError) {
-    return new AppError(ErrorCodes.TTS_REQUEST_FAILED, 'Deepgram TTS timed out', { retryable: true, cause: err });
+    return new AppError(ErrorCodes.TTS_TIMEOUT, 'Deepgram TTS timed out', { retryable: true, cause: err });
   }
   if (err instanceof DeepgramError && err.statusCode !== undefined) {
     const status = err.statusCode;

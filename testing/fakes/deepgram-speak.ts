@@ -89,10 +89,11 @@ export interface SpeakOptions {
    */
   clock?: Clock;
   /**
-   * A fault for a request (its text and index), or undefined to answer normally: an HTTP error,
-   * or a socket reset after some audio (fault-plan.ts). Tests may set it between requests. Default none.
+   * A fault for a request (its text, index and `model` query parameter, so one voice can fail
+   * while another answers), or undefined to answer normally: an HTTP error, or a socket reset
+   * after some audio (fault-plan.ts). Tests may set it between requests. Default none.
    */
-  faultFor?: (text: string | undefined, index: number) => SpeakFault | undefined;
+  faultFor?: (text: string | undefined, index: number, model: string | undefined) => SpeakFault | undefined;
 }
 
 /** Waits `ms` on the options' clock, or real time without one; 0 does not wait. */
@@ -170,7 +171,7 @@ export class SpeakService {
     const failure = this.failures.shift();
     if (!this.checkAuth(req.headers.authorization)) return sendError(res, record, 401, 'INVALID_AUTH');
     if (failure !== undefined) return sendError(res, record, failure, 'FAKE_FAILURE');
-    const fault = this.options.faultFor?.(record.text, record.index);
+    const fault = this.options.faultFor?.(record.text, record.index, record.query.model);
     if (fault?.kind === 'status') return sendError(res, record, fault.status, 'FAKE_FAULT');
     if (record.text === undefined) return sendError(res, record, 400, 'INVALID_BODY');
     if (record.text.length > TTS_MAX_CHARS) return sendError(res, record, 400, 'TEXT_TOO_LONG');

@@ -17,8 +17,8 @@ describe('fault injection in the fakes', () => {
     fake = undefined;
   });
 
-  const speak = (text: string) =>
-    fetch(`${fake?.url}/v1/speak?model=aura-2-thalia-en&encoding=mulaw&container=none`, {
+  const speak = (text: string, model = 'aura-2-thalia-en') =>
+    fetch(`${fake?.url}/v1/speak?model=${model}&encoding=mulaw&container=none`, {
       method: 'POST',
       headers: { Authorization: 'Token k', 'content-type': 'application/json' },
       body: JSON.stringify({ text }),
@@ -39,6 +39,20 @@ describe('fault injection in the fakes', () => {
     expect(broken.status).toBe(503);
     expect(await broken.json()).toMatchObject({ err_code: 'FAKE_FAULT' });
     await expect(speak('Reset.').then((r) => r.arrayBuffer())).rejects.toThrow();
+  });
+
+  it('fails one voice (the `model` query parameter) while another answers', async () => {
+    fake = await startDeepgramFake({ speakRealtimeFactor: 1000 });
+    fake.speakOptions.faultFor = (_text, _index, model) =>
+      model === 'aura-2-thalia-en' ? { kind: 'status', status: 503 } : undefined;
+    expect((await speak('Hello.')).status).toBe(503);
+    const other = await speak('Hello.', 'aura-2-orion-en');
+    expect(other.status).toBe(200);
+    expect((await other.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    expect(fake.speakRequests.map((r) => [r.query.model, r.status])).toEqual([
+      ['aura-2-thalia-en', 503],
+      ['aura-2-orion-en', 200],
+    ]);
   });
 
   it('resets a speak answer in the middle of its audio', async () => {
