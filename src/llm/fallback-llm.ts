@@ -61,17 +61,24 @@ export class FallbackLlm implements LlmProvider {
     request: ReplyRequest,
     breaks = true,
   ): AsyncIterable<ReplyDelta> {
+    let verdict = false;
     try {
       for await (const delta of provider.streamReply(request)) yield delta;
       if (breaks) this.o.breaker.recordSuccess();
+      verdict = true;
     } catch (err) {
       if (!request.signal?.aborted && !isAbortError(err)) {
         const code = isAppError(err) ? err.code : 'unknown';
         if (code === ErrorCodes.LLM_TIMEOUT) this.o.events?.timeout(name);
         this.o.events?.error(name, code);
         if (breaks) this.o.breaker.recordFailure();
+        verdict = true;
       }
       throw err;
+    } finally {
+      // Aborted, or the reader stopped early (barge-in): no verdict, so a half-open breaker
+      // lets the next request probe instead of waiting on this one for ever.
+      if (breaks && !verdict) this.o.breaker.release();
     }
   }
 }

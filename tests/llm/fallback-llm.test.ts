@@ -76,6 +76,22 @@ describe('the LLM fallback endpoint behind a circuit breaker', () => {
     });
   }
 
+  it('a half-open probe whose reader stops early (barge-in) gives no verdict: the next request probes again', async () => {
+    let primaryDown = true;
+    const s = await setup(() => (primaryDown ? { status: 500 } : { text: 'Primary is back. And more.' }));
+    for (let i = 0; i < 3; i++) await textOf(s.llm.streamReply({ messages }));
+    expect(s.states).toEqual(['open']);
+    primaryDown = false;
+    s.clock.advance(30_000);
+    // The probe's first delta arrives, then the call stops reading (the caller talked over it).
+    for await (const _ of s.llm.streamReply({ messages })) break;
+    const asked = s.primaryFake.requests.length;
+    expect(await textOf(s.llm.streamReply({ messages })), 'the next request probes the primary').toContain(
+      'Primary is back.',
+    );
+    expect(s.primaryFake.requests.length).toBe(asked + 1);
+  });
+
   it('a failed half-open probe opens the breaker for another cool-down', async () => {
     const s = await setup(() => ({ status: 500 }));
     for (let i = 0; i < 3; i++) await textOf(s.llm.streamReply({ messages }));
