@@ -17,6 +17,21 @@ export const GOODBYE_ERROR =
   "I'm sorry, we've run into a technical problem, so I'll end the call here. The hiring team will be in touch. Goodbye!";
 export const HOLD_1 = 'One moment, please.';
 export const HOLD_2 = 'Sorry, just a moment.';
+/** Every line a faulted turn may make the caller hear, in the order a call may use them. */
+export const FAULT_LINES = [
+  HOLD_1,
+  HOLD_2,
+  'Thank you for bearing with me, one more moment.',
+  ACK,
+  ...QUESTION_REPLY,
+  GOODBYE_ERROR,
+];
+
+/** A line's exact fake-TTS audio from its first voiced sample on. */
+export function voiced(text: string): Buffer {
+  const audio = expectedTtsAudio(text);
+  return audio.subarray(audio.findIndex((b) => b !== 0xff));
+}
 
 /** The caller says `text`; returns where the last word ends on the clock (the shared ManualClock). */
 export function answer(call: SimCall, text: string): number {

@@ -6,25 +6,15 @@ import {
   ACK,
   ANSWER,
   answer,
+  FAULT_LINES,
   faultReplies,
   firstHeardAfter,
   GOODBYE_ERROR,
   HOLD_1,
-  HOLD_2,
   linesHeardSince,
   QUESTION,
-  QUESTION_REPLY,
   untilHeard,
 } from './faults-harness.js';
-
-const LINES = [
-  HOLD_1,
-  HOLD_2,
-  'Thank you for bearing with me, one more moment.',
-  ACK,
-  ...QUESTION_REPLY,
-  GOODBYE_ERROR,
-];
 
 describe('the LLM fails or stalls for a turn, end to end', () => {
   let sim: Simulation;
@@ -46,7 +36,7 @@ describe('the LLM fails or stalls for a turn, end to end', () => {
       const call = await sim.dial();
       await call.untilAgentDone();
       const endedAt = answer(call, ANSWER);
-      await untilHeard(call, endedAt, QUESTION, LINES);
+      await untilHeard(call, endedAt, QUESTION, FAULT_LINES);
       await call.untilAgentDone();
 
       const first = firstHeardAfter(call, endedAt);
@@ -55,7 +45,7 @@ describe('the LLM fails or stalls for a turn, end to end', () => {
         `[faults] llm ${kind}: caller's last word → first agent audio ${first! - endedAt} ms (virtual clock)`,
       );
       expect(first! - endedAt, kind).toBeLessThanOrEqual(2000);
-      const all = linesHeardSince(call, endedAt, LINES);
+      const all = linesHeardSince(call, endedAt, FAULT_LINES);
       // Up to the question (a silence prompt may follow it).
       const heard = all.slice(0, all.indexOf(QUESTION) + 1);
       const said = `${kind}: ${all.join(' / ')}`;
@@ -89,7 +79,7 @@ describe('the LLM fails or stalls for a turn, end to end', () => {
       `[faults] llm always 500: caller's last word → first agent audio ${first! - endedAt} ms (virtual clock)`,
     );
     expect(first! - endedAt).toBeLessThanOrEqual(2000);
-    const heard = linesHeardSince(call, endedAt, LINES);
+    const heard = linesHeardSince(call, endedAt, FAULT_LINES);
     expect(heard[0]).toBe(HOLD_1);
     expect(heard.at(-1)).toBe(GOODBYE_ERROR);
     expect(summary.outcome).toBe('failed');

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { type Simulation, startSimulation } from '../../testing/call-simulator.js';
-import { expectedTtsAudio } from '../../testing/fakes/deepgram-fake.js';
 import type { SpeakFault } from '../../testing/fakes/fault-plan.js';
 import {
-  ACK,
   ANSWER,
   answer,
+  FAULT_LINES,
   firstHeardAfter,
   GOODBYE_ERROR,
   HOLD_1,
@@ -14,28 +13,15 @@ import {
   heardSince,
   linesHeardSince,
   QUESTION,
-  QUESTION_REPLY,
   untilHeard,
+  voiced,
 } from './faults-harness.js';
 
 const PRIMARY_VOICE = 'aura-2-thalia-en';
 const SECOND_VOICE = 'aura-2-orion-en';
-const LINES = [
-  HOLD_1,
-  HOLD_2,
-  'Thank you for bearing with me, one more moment.',
-  ACK,
-  ...QUESTION_REPLY,
-  GOODBYE_ERROR,
-];
 const ROLE_ANSWER = 'I am a backend engineer at a logistics company, where I build the routing services in Go.';
 
-/** A line's exact fake-TTS audio from its first voiced sample on (either voice: the fake's tone is per text). */
-function voiced(text: string): Buffer {
-  const audio = expectedTtsAudio(text);
-  return audio.subarray(audio.findIndex((b) => b !== 0xff));
-}
-
+// voiced(): either voice, since the fake's tone is per text, not per voice.
 /** Moves the manual clock in 20 ms steps, letting I/O through, until `done` (or `maxMs`). */
 async function runClock(sim: Simulation, maxMs: number, done: () => boolean = () => false): Promise<void> {
   const clock = sim.clock as ManualClock;
@@ -78,7 +64,7 @@ describe('the primary voice is down and a second voice is configured, end to end
       const call = await sim.dial();
       await call.untilAgentDone();
       const endedAt = answer(call, ANSWER);
-      await untilHeard(call, endedAt, QUESTION, LINES);
+      await untilHeard(call, endedAt, QUESTION, FAULT_LINES);
       await call.untilAgentDone();
 
       const first = firstHeardAfter(call, endedAt);
@@ -86,7 +72,7 @@ describe('the primary voice is down and a second voice is configured, end to end
         `[faults] tts primary voice ${name}, second voice on: caller's last word → first agent audio ${first! - endedAt} ms (virtual clock)`,
       );
       expect(first! - endedAt).toBeLessThanOrEqual(2000);
-      const heard = linesHeardSince(call, endedAt, LINES);
+      const heard = linesHeardSince(call, endedAt, FAULT_LINES);
       expect(heard, heard.join(' / ')).toContain(QUESTION);
       expect(heard).not.toContain(GOODBYE_ERROR);
       const agentLines = async () =>

@@ -3,34 +3,18 @@ import { type Simulation, startSimulation } from '../../testing/call-simulator.j
 import { expectedTtsAudio } from '../../testing/fakes/deepgram-fake.js';
 import { type SpeakFault, seededSpeakFault } from '../../testing/fakes/fault-plan.js';
 import {
-  ACK,
   ANSWER,
   answer,
+  FAULT_LINES,
   firstHeardAfter,
   GOODBYE_ERROR,
   HOLD_1,
-  HOLD_2,
   heardSince,
   linesHeardSince,
   QUESTION,
-  QUESTION_REPLY,
   untilHeard,
+  voiced,
 } from './faults-harness.js';
-
-const LINES = [
-  HOLD_1,
-  HOLD_2,
-  'Thank you for bearing with me, one more moment.',
-  ACK,
-  ...QUESTION_REPLY,
-  GOODBYE_ERROR,
-];
-
-/** A line's exact fake-TTS audio from its first voiced sample on. */
-function voiced(text: string): Buffer {
-  const audio = expectedTtsAudio(text);
-  return audio.subarray(audio.findIndex((b) => b !== 0xff));
-}
 
 /** Fails the first `times` Aura requests for the question with `fault`. */
 function failQuestion(fault: SpeakFault, times: number) {
@@ -65,7 +49,7 @@ describe('a failed synthesis, end to end', () => {
       const call = await sim.dial();
       await call.untilAgentDone();
       const endedAt = answer(call, ANSWER);
-      await untilHeard(call, endedAt, QUESTION, LINES);
+      await untilHeard(call, endedAt, QUESTION, FAULT_LINES);
       await call.untilAgentDone();
       const label = `seed ${seed} ${JSON.stringify(fault)}`;
       const first = firstHeardAfter(call, endedAt);
@@ -101,7 +85,7 @@ describe('a failed synthesis, end to end', () => {
     console.log(
       `[faults] tts always 503: caller's last word → first agent audio ${first! - endedAt} ms (virtual clock)`,
     );
-    const heard = linesHeardSince(call, endedAt, LINES);
+    const heard = linesHeardSince(call, endedAt, FAULT_LINES);
     expect(heard, heard.join(' / ')).toContain(HOLD_1);
     // The last thing heard is the whole apology (what came between may include a cut-off line).
     const trim = (b: Buffer) => b.subarray(0, b.length - [...b].reverse().findIndex((x) => x !== 0xff));
