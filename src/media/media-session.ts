@@ -10,7 +10,10 @@ import {
   mediaMessageBuilder,
   parseTwilioMessage,
   type StartInfo,
+  type TwilioInbound,
 } from './twilio-messages.js';
+
+const CLEAR_SENT: SentMessage = { event: 'clear' };
 
 /** What a call can do with its media stream. */
 export interface MediaSink {
@@ -41,10 +44,17 @@ export interface CallHandler {
 
 export type CallHandlerFactory = (start: StartInfo, sink: MediaSink, logger: Logger, tap?: MediaTap) => CallHandler;
 
-/** Sees every message of a stream as it crosses the socket (call recording). */
+/** What the session sent, when it was audio or a clear: so a tap need not parse its own JSON again. */
+export type SentMessage = { event: 'media'; mulaw: Buffer } | { event: 'clear' };
+
+/**
+ * Sees every message of a stream as it crosses the socket (call recording). `parsed` and `sent`
+ * are the session's own reading of the message, given when it has one: the audio recording
+ * uses them instead of parsing and decoding fifty messages a second a call again.
+ */
 export interface MediaTap {
-  inbound(text: string, atMs: number): void;
-  outbound(text: string, atMs: number): void;
+  inbound(text: string, atMs: number, parsed?: TwilioInbound): void;
+  outbound(text: string, atMs: number, sent?: SentMessage): void;
   closed(atMs: number): void;
 }
 
@@ -91,8 +101,8 @@ export class MediaSession {
   private handleRaw(data: RawData, isBinary: boolean): void {
     if (isBinary) return this.drop('binary frame');
     const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString();
-    this.options.tap?.inbound(text, this.options.clock.now());
     const parsed = parseTwilioMessage(text);
+    this.options.tap?.inbound(text, this.options.clock.now(), parsed.ok ? parsed.message : undefined);
     if (!parsed.ok) return this.drop(parsed.reason);
     const msg = parsed.message;
     switch (msg.event) {
@@ -130,9 +140,9 @@ export class MediaSession {
     this.streamSid = start.streamSid;
     this.logger = this.logger.child({ callSid: start.callSid, streamSid: start.streamSid });
     this.options.onStarted?.(start);
-    const send = (message: string) => {
+    const send = (message: string, sent?: SentMessage) => {
       if (socket.readyState !== socket.OPEN) return;
-      this.options.tap?.outbound(message, clock.now());
+      this.options.tap?.outbound(message, clock.now(), sent);
       socket.send(message);
     };
     const streamSid = start.streamSid;
@@ -140,9 +150,9 @@ export class MediaSession {
     this.player = new OutboundPlayer({
       clock,
       ...(this.options.leadMs === undefined ? {} : { leadMs: this.options.leadMs }),
-      sendMedia: (frame) => send(mediaMessage(frame)),
+      sendMedia: (frame) => send(mediaMessage(frame), { event: 'media', mulaw: frame }),
       sendMark: (name) => send(buildMarkMessage(streamSid, name)),
-      sendClear: () => send(buildClearMessage(streamSid)),
+      sendClear: () => send(buildClearMessage(streamSid), CLEAR_SENT),
       onMarkPlayed: (mark) => this.handler?.onMarkPlayed(mark),
     });
     const sink: MediaSink = {

@@ -1,5 +1,6 @@
 import type { Clock } from '../lib/clock.js';
-import type { MediaTap } from '../media/media-session.js';
+import type { MediaTap, SentMessage } from '../media/media-session.js';
+import { parseTwilioMessage, type StartInfo, type TwilioInbound } from '../media/twilio-messages.js';
 import { CallAudioMixer } from './call-audio-mixer.js';
 import { type WavFileResult, WavFileWriter } from './wav-file-writer.js';
 
@@ -10,8 +11,8 @@ import { type WavFileResult, WavFileWriter } from './wav-file-writer.js';
  * to a WAV while the call goes. The media clock is the one the call uses: the last inbound
  * timestamp advanced by the clock since it arrived.
  *
- * Per message: one JSON.parse and a base64 decode into a scratch buffer; a PCM chunk is handed
- * to the writer about once a second. Nothing here throws into the call.
+ * Per message: nothing parsed or decoded again when the media session hands over its own reading
+ * (`parsed`, `sent`); otherwise one parse. A PCM chunk is handed to the writer about once a second. Nothing here throws into the call.
  */
 export interface RecordedStreamStart {
   callSid: string;
@@ -73,33 +74,35 @@ export class AudioRecorder implements MediaTap {
     });
   }
 
-  inbound(text: string, atMs: number): void {
+  inbound(text: string, atMs: number, parsed?: TwilioInbound): void {
     if (this.finished) return;
-    const message = parseObject(text);
-    if (!message) return;
-    if (message.event === 'start' && this.start === undefined) return this.begin(message, atMs);
-    // As the media session does: media of another stream is not this call's.
-    if (message.event !== 'media' || !this.writer || message.streamSid !== this.start?.streamSid) return;
-    const media = asObject(message.media);
-    const timestampMs = Number(media?.timestamp);
-    if (!media || typeof media.payload !== 'string' || !Number.isFinite(timestampMs)) return;
-    this.lastTimestampMs = timestampMs;
-    this.lastTimestampAtClock = atMs;
-    const frame = this.decode(media.payload);
-    this.mixer.putCaller(Math.round(timestampMs * SAMPLES_PER_MS), frame);
-    const horizon = this.nowSample(atMs) - this.toleranceSamples;
-    if (horizon - this.mixer.finishedSamples >= this.writeEverySamples) this.mixer.take(horizon);
+    if (parsed) return this.onInbound(parsed, atMs);
+    // No reading given (a replay, a test): parse it as the media session would.
+    const reading = parseTwilioMessage(text);
+    if (reading.ok) this.onInbound(reading.message, atMs);
   }
 
-  outbound(text: string, atMs: number): void {
+  outbound(text: string, atMs: number, sent?: SentMessage): void {
     if (this.finished || !this.writer) return;
-    const message = parseObject(text);
-    if (message?.event === 'media') {
-      const payload = asObject(message.media)?.payload;
-      if (typeof payload === 'string') this.mixer.playAgent(this.nowSample(atMs), this.decode(payload));
-    } else if (message?.event === 'clear') {
-      this.mixer.clearAgent(this.nowSample(atMs));
+    if (!sent) {
+      const message = parseObject(text);
+      const payload = message?.event === 'media' ? asObject(message.media)?.payload : undefined;
+      if (typeof payload === 'string') sent = { event: 'media', mulaw: this.decode(payload) };
+      else if (message?.event === 'clear') sent = { event: 'clear' };
     }
+    if (sent?.event === 'media') this.mixer.playAgent(this.nowSample(atMs), sent.mulaw);
+    else if (sent?.event === 'clear') this.mixer.clearAgent(this.nowSample(atMs));
+  }
+
+  private onInbound(message: TwilioInbound, atMs: number): void {
+    if (message.event === 'start' && this.start === undefined) return this.begin(message.start, atMs);
+    // As the media session does: media of another stream is not this call's.
+    if (message.event !== 'media' || !this.writer || message.streamSid !== this.start?.streamSid) return;
+    this.lastTimestampMs = message.timestampMs;
+    this.lastTimestampAtClock = atMs;
+    this.mixer.putCaller(Math.round(message.timestampMs * SAMPLES_PER_MS), message.payload);
+    const horizon = this.nowSample(atMs) - this.toleranceSamples;
+    if (horizon - this.mixer.finishedSamples >= this.writeEverySamples) this.mixer.take(horizon);
   }
 
   /** Resolves once the audio handed to the file so far is on disk (a crash keeps that much). */
@@ -135,16 +138,8 @@ export class AudioRecorder implements MediaTap {
     return result;
   }
 
-  private begin(message: Json, atMs: number): void {
-    const start = asObject(message.start);
-    const params = asObject(start?.customParameters) ?? {};
-    this.start = {
-      callSid: typeof start?.callSid === 'string' ? start.callSid : '',
-      streamSid: typeof start?.streamSid === 'string' ? start.streamSid : '',
-      customParameters: Object.fromEntries(
-        Object.entries(params).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
-      ),
-    };
+  private begin(start: StartInfo, atMs: number): void {
+    this.start = { callSid: start.callSid, streamSid: start.streamSid, customParameters: start.customParameters };
     this.startedAtClock = atMs;
     const { clock } = this.options;
     const startedAt = new Date(clock.wallNow() - (clock.now() - atMs));

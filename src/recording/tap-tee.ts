@@ -13,11 +13,11 @@ export class TapTee {
     const taps = [primary, ...others].filter((tap): tap is MediaTap => tap !== undefined);
     if (taps.length <= 1) return taps[0];
     const combined: MediaTap = {
-      inbound: (text, atMs) => {
-        for (const tap of taps) tap.inbound(text, atMs);
+      inbound: (text, atMs, parsed) => {
+        for (const tap of taps) tap.inbound(text, atMs, parsed);
       },
-      outbound: (text, atMs) => {
-        for (const tap of taps) tap.outbound(text, atMs);
+      outbound: (text, atMs, sent) => {
+        for (const tap of taps) tap.outbound(text, atMs, sent);
       },
       closed: (atMs) => {
         for (const tap of taps) tap.closed(atMs);

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/lib/clock.js';
 import { mulawToPcm16, pcm16ToMulaw } from '../../src/media/audio-codec.js';
-import { buildClearMessage, buildMarkMessage, buildMediaMessage } from '../../src/media/twilio-messages.js';
+import {
+  buildClearMessage,
+  buildMarkMessage,
+  buildMediaMessage,
+  parseTwilioMessage,
+} from '../../src/media/twilio-messages.js';
 import { AudioRecorder } from '../../src/recording/audio-recorder.js';
 
 /**
@@ -52,6 +57,11 @@ const startMessage = JSON.stringify({
   streamSid: STREAM,
   start: { streamSid: STREAM, callSid: 'CA1', customParameters: { callId: 'call-1' } },
 });
+
+function parsedOrUndefined(text: string) {
+  const parsed = parseTwilioMessage(text);
+  return parsed.ok ? parsed.message : undefined;
+}
 
 /** Parses the WAV: header fields and samples. */
 function readWav(bytes: Buffer) {
@@ -132,10 +142,23 @@ function scenario(seed: number, seconds: number): Scenario {
 }
 
 /** Runs the events on the clock, each message stamped with its own clock time. */
-function play(clock: ManualClock, recorder: AudioRecorder, events: Scenario['events']): void {
+/** `withReadings`: as the media session calls it, with its parsed message and what it sent. */
+function play(clock: ManualClock, recorder: AudioRecorder, events: Scenario['events'], withReadings = false): void {
   for (const event of events) {
     clock.advance(Math.max(0, event.atMs - clock.now()));
-    if (event.direction === 'inbound') recorder.inbound(event.text, clock.now());
+    if (!withReadings) {
+      if (event.direction === 'inbound') recorder.inbound(event.text, clock.now());
+      else recorder.outbound(event.text, clock.now());
+      continue;
+    }
+    const message = JSON.parse(event.text) as { event: string; media?: { payload: string } };
+    if (event.direction === 'inbound') {
+      const parsed = parseTwilioMessage(event.text);
+      recorder.inbound(event.text, clock.now(), parsed.ok ? parsed.message : undefined);
+    } else if (message.event === 'media') {
+      const mulaw = Buffer.from(message.media!.payload, 'base64');
+      recorder.outbound(event.text, clock.now(), { event: 'media', mulaw });
+    } else if (message.event === 'clear') recorder.outbound(event.text, clock.now(), { event: 'clear' });
     else recorder.outbound(event.text, clock.now());
   }
 }
@@ -192,6 +215,23 @@ describe('audio recorder', () => {
       expect(result?.droppedLateMs).toBe(0);
     },
   );
+
+  it.each([3, 8])('seed %i: the media session’s own readings give the same WAV as the raw messages', async (seed) => {
+    const wavs: Buffer[] = [];
+    for (const withReadings of [false, true]) {
+      const clock = new ManualClock(0, Date.UTC(2026, 4, 1, 9));
+      const { recorder, file } = await recorderInTemp(clock);
+      recorder.inbound(startMessage, clock.now(), withReadings ? parsedOrUndefined(startMessage) : undefined);
+      const call = scenario(seed, 10);
+      play(clock, recorder, call.events, withReadings);
+      clock.advance(call.endMs + call.jitterMs - clock.now());
+      recorder.closed(clock.now());
+      await recorder.finish();
+      wavs.push(await readFile(file));
+    }
+    expect(wavs[1]!.length).toBeGreaterThan(44);
+    expect(wavs[1]!.equals(wavs[0]!)).toBe(true);
+  });
 
   it('keeps what it recorded when the process dies mid-call: data on disk, header at most 5 s behind', async () => {
     const clock = new ManualClock();
