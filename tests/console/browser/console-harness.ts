@@ -7,9 +7,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { type Service, startService } from '../../../src/service.js';
+import { type Browser, launchBrowser } from '../../../testing/browser.js';
 import { type DeepgramFake, startDeepgramFake } from '../../../testing/fakes/deepgram-fake.js';
 import { type OpenAiFake, startOpenAiFake } from '../../../testing/fakes/openai-fake.js';
 import { postSignedWebhook, type WebhookAnswer } from '../../../testing/fakes/twilio-phone.js';
@@ -101,4 +103,21 @@ export async function signIn(page: import('playwright-core').Page, baseUrl: stri
   await page.locator('input[name="key"]').fill(API_KEY);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Calls' }).waitFor();
+}
+
+/**
+ * One console service and one browser for a describe block: started before its tests, closed
+ * after. Read `app` and `browser` inside the tests (they are set by then).
+ */
+export function useConsoleAndBrowser(): { app: ConsoleService; browser: Browser } {
+  const env = {} as { app: ConsoleService; browser: Browser };
+  beforeAll(async () => {
+    env.app = await startConsoleService();
+    env.browser = await launchBrowser();
+  }, 60_000);
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.app?.close();
+  });
+  return env;
 }

@@ -1,28 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../../src/lib/clock.js';
 import { streamUrlFor } from '../../../src/twilio/twiml.js';
-import { type Browser, browserTestsEnabled, launchBrowser } from '../../../testing/browser.js';
+import { browserTestsEnabled } from '../../../testing/browser.js';
 import { PhoneStream } from '../../../testing/fakes/twilio-phone.js';
-import { AUTH_TOKEN, type ConsoleService, PUBLIC_URL, signIn, startConsoleService } from './console-harness.js';
+import { AUTH_TOKEN, PUBLIC_URL, signIn, useConsoleAndBrowser } from './console-harness.js';
 
 const CANDIDATE = '+14155550123';
 
 describe.runIf(browserTestsEnabled())('placing a call from the console in a real browser', () => {
-  let app: ConsoleService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startConsoleService();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useConsoleAndBrowser();
 
   it('shows a bad number’s error beside the number and dials nobody', async () => {
-    const { page, errors } = await browser.newPage();
-    await signIn(page, app.baseUrl);
+    const { page, errors } = await env.browser.newPage();
+    await signIn(page, env.app.baseUrl);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Place a call' }).click();
     await page.getByLabel("Candidate's phone number").fill('555-0123');
     await page.getByLabel("Candidate's name").fill('Ada Lovelace');
@@ -34,15 +24,15 @@ describe.runIf(browserTestsEnabled())('placing a call from the console in a real
     await expect(page.locator('#to').getAttribute('aria-describedby')).resolves.toContain('to-error');
     // What was typed stays, so the recruiter only fixes the number.
     await expect(page.getByLabel("Candidate's name").inputValue()).resolves.toBe('Ada Lovelace');
-    expect(app.twilioHttp.requests).toHaveLength(0);
+    expect(env.app.twilioHttp.requests).toHaveLength(0);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('places a call through Twilio and the new row goes live in the list without a reload', async () => {
-    const { page, errors } = await browser.newPage();
-    await signIn(page, app.baseUrl);
-    await page.goto(`${app.baseUrl}/console/calls/new`);
+    const { page, errors } = await env.browser.newPage();
+    await signIn(page, env.app.baseUrl);
+    await page.goto(`${env.app.baseUrl}/console/calls/new`);
     await page.getByLabel("Candidate's phone number").fill(CANDIDATE);
     await page.getByLabel("Candidate's name").fill('Ada Lovelace');
     await page.getByLabel('Role').fill('Backend Engineer');
@@ -50,7 +40,7 @@ describe.runIf(browserTestsEnabled())('placing a call from the console in a real
 
     await page.waitForURL(/\/console\?placed=/);
     const callId = new URL(page.url()).searchParams.get('placed') ?? '';
-    expect(app.twilioHttp.requests).toHaveLength(1);
+    expect(env.app.twilioHttp.requests).toHaveLength(1);
     const row = page.locator(`tr[data-call-id="${callId}"]`);
     await expect(row.locator('td[data-label="Candidate"]').textContent()).resolves.toContain('Ada Lovelace');
     await expect(row.locator('td[data-label="Status"]').textContent()).resolves.toContain('Queued');
@@ -58,15 +48,15 @@ describe.runIf(browserTestsEnabled())('placing a call from the console in a real
     await page.evaluate('window.__sameDocument = true');
 
     // Twilio rings the candidate: the status callback reaches the service, the row follows.
-    const record = await app.service.storage.calls.getRecord(callId);
+    const record = await env.app.service.storage.calls.getRecord(callId);
     const callSid = record?.callSid ?? '';
     expect(callSid).toMatch(/^CA/);
-    expect((await app.twilioPost('/twilio/status', { CallSid: callSid, CallStatus: 'ringing' })).status).toBe(204);
+    expect((await env.app.twilioPost('/twilio/status', { CallSid: callSid, CallStatus: 'ringing' })).status).toBe(204);
     await row.locator('td[data-label="Status"]', { hasText: 'Ringing' }).waitFor({ timeout: 10_000 });
 
     // The candidate answers: Twilio asks for TwiML and opens the media stream; the interview starts.
-    const voiceUrl = new URL(String(app.twilioHttp.requests[0]?.data.Url));
-    const answer = await app.twilioPost(`${voiceUrl.pathname}${voiceUrl.search}`, {
+    const voiceUrl = new URL(String(env.app.twilioHttp.requests[0]?.data.Url));
+    const answer = await env.app.twilioPost(`${voiceUrl.pathname}${voiceUrl.search}`, {
       CallSid: callSid,
       AccountSid: `AC${'a'.repeat(32)}`,
       From: '+14155550100',
@@ -75,9 +65,9 @@ describe.runIf(browserTestsEnabled())('placing a call from the console in a real
       CallStatus: 'in-progress',
     });
     expect(answer.status).toBe(200);
-    await app.twilioPost('/twilio/status', { CallSid: callSid, CallStatus: 'in-progress' });
+    await env.app.twilioPost('/twilio/status', { CallSid: callSid, CallStatus: 'in-progress' });
     const phone = new PhoneStream({
-      localWsUrl: app.service.wsUrl,
+      localWsUrl: env.app.service.wsUrl,
       signedUrl: streamUrlFor(PUBLIC_URL),
       authToken: AUTH_TOKEN,
       clock: systemClock,

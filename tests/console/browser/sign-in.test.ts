@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserTestsEnabled, launchBrowser, scrollsSideways } from '../../../testing/browser.js';
-import { API_KEY, type ConsoleService, startConsoleService } from './console-harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserTestsEnabled, scrollsSideways } from '../../../testing/browser.js';
+import { API_KEY, useConsoleAndBrowser } from './console-harness.js';
 
 describe.runIf(browserTestsEnabled())('signing in to the console in a real browser', () => {
-  let app: ConsoleService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startConsoleService();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useConsoleAndBrowser();
 
   it('refuses a wrong key with a message, and the right one opens the calls list on a cookie that holds no key', async () => {
-    const { page, errors } = await browser.newPage();
-    await page.goto(`${app.baseUrl}/`);
+    const { page, errors } = await env.browser.newPage();
+    await page.goto(`${env.app.baseUrl}/`);
     expect(new URL(page.url()).pathname).toBe('/console');
     const key = page.locator('input[type="password"][name="key"]');
     await expect(key.count()).resolves.toBe(1);
@@ -26,14 +16,14 @@ describe.runIf(browserTestsEnabled())('signing in to the console in a real brows
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('not the API key');
     expect(await page.getByRole('heading', { name: 'Calls' }).count()).toBe(0);
-    expect(await browser.context.cookies()).toEqual([]);
+    expect(await env.browser.context.cookies()).toEqual([]);
 
     await page.locator('input[name="key"]').fill(API_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Calls' }).waitFor();
     expect(page.url()).not.toContain(API_KEY);
 
-    const cookies = await browser.context.cookies();
+    const cookies = await env.browser.context.cookies();
     expect(cookies).toHaveLength(1);
     const [session] = cookies;
     expect(session).toMatchObject({ name: 'console_session', httpOnly: true, sameSite: 'Strict', path: '/console' });
@@ -48,9 +38,9 @@ describe.runIf(browserTestsEnabled())('signing in to the console in a real brows
   });
 
   it('sends a signed-out visitor to the sign-in form and back to the page they asked for; signing out ends it', async () => {
-    await browser.context.clearCookies();
-    const { page, errors } = await browser.newPage();
-    await page.goto(`${app.baseUrl}/console/calls/new`);
+    await env.browser.context.clearCookies();
+    const { page, errors } = await env.browser.newPage();
+    await page.goto(`${env.app.baseUrl}/console/calls/new`);
     expect(new URL(page.url()).pathname).toBe('/console');
     await page.locator('input[name="key"]').fill(API_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -59,23 +49,23 @@ describe.runIf(browserTestsEnabled())('signing in to the console in a real brows
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.locator('input[name="key"]').waitFor();
-    expect(await browser.context.cookies()).toEqual([]);
-    await page.goto(`${app.baseUrl}/console/calls/new`);
+    expect(await env.browser.context.cookies()).toEqual([]);
+    await page.goto(`${env.app.baseUrl}/console/calls/new`);
     expect(await page.locator('input[name="key"]').count()).toBe(1);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it('fits a 360 px wide phone screen without sideways scrolling', async () => {
-    const { page, errors } = await browser.newPage();
+    const { page, errors } = await env.browser.newPage();
     await page.setViewportSize({ width: 360, height: 740 });
-    await page.goto(`${app.baseUrl}/console`);
+    await page.goto(`${env.app.baseUrl}/console`);
     expect(await scrollsSideways(page)).toBe(false);
     await page.locator('input[name="key"]').fill(API_KEY);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Calls' }).waitFor();
     expect(await scrollsSideways(page)).toBe(false);
-    await page.goto(`${app.baseUrl}/console/calls/new`);
+    await page.goto(`${env.app.baseUrl}/console/calls/new`);
     expect(await scrollsSideways(page)).toBe(false);
     expect(errors).toEqual([]);
     await page.close();

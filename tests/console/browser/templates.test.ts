@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Browser, browserTestsEnabled, launchBrowser, scrollsSideways } from '../../../testing/browser.js';
-import { type ConsoleService, signIn, startConsoleService } from './console-harness.js';
+import { describe, expect, it } from 'vitest';
+import { browserTestsEnabled, scrollsSideways } from '../../../testing/browser.js';
+import { signIn, useConsoleAndBrowser } from './console-harness.js';
 
 describe.runIf(browserTestsEnabled())('interview templates in the console, in a real browser', () => {
-  let app: ConsoleService;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    app = await startConsoleService();
-    browser = await launchBrowser();
-  }, 60_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-  });
+  const env = useConsoleAndBrowser();
 
   it('creates a template from JSON, showing each problem by field until it is right, then places a call with it', async () => {
-    const { page, errors } = await browser.newPage();
-    await signIn(page, app.baseUrl);
+    const { page, errors } = await env.browser.newPage();
+    await signIn(page, env.app.baseUrl);
     await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Templates' }).click();
     await expect(page.locator('ul.templates li').first().textContent()).resolves.toContain('built in');
     await page.getByRole('link', { name: 'New template' }).click();
@@ -52,14 +42,14 @@ describe.runIf(browserTestsEnabled())('interview templates in the console, in a 
     await expect(page.locator('main').textContent()).resolves.toContain('Tell me about a system you scaled.');
     await expect(page.locator('main p.muted').first().textContent()).resolves.toContain('version 1');
 
-    await page.goto(`${app.baseUrl}/console/calls/new`);
+    await page.goto(`${env.app.baseUrl}/console/calls/new`);
     await page.getByLabel("Candidate's phone number").fill('+14155550123');
     await page.getByLabel('Interview template').selectOption('backend');
     await page.getByLabel('Résumé').fill('Ten years of Go and PostgreSQL.');
     await page.getByRole('button', { name: 'Place the call' }).click();
     await page.waitForURL(/\/console\?placed=/);
     const callId = new URL(page.url()).searchParams.get('placed') ?? '';
-    const record = await app.service.storage.calls.getRecord(callId);
+    const record = await env.app.service.storage.calls.getRecord(callId);
     expect(record?.interview).toMatchObject({
       definitionId: 'backend',
       templateVersion: 1,
