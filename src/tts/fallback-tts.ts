@@ -8,7 +8,8 @@
  * retries the turn.
  */
 import type { CircuitBreaker } from '../lib/circuit-breaker.js';
-import { ErrorCodes, isAbortError, isAppError } from '../lib/errors.js';
+import { ErrorCodes } from '../lib/errors.js';
+import { type FallbackStreamOptions, streamWithFallback, tracked } from '../lib/fallback-stream.js';
 import type { Logger } from '../observability/logger.js';
 import type { ProviderEvents } from '../observability/provider-metrics.js';
 import type { SynthesizeOptions, Synthesizer } from './synthesizer.js';
@@ -28,63 +29,28 @@ export class FallbackTts implements Synthesizer {
    * not the breaker's business.
    */
   readonly spare: Synthesizer = {
-    synthesize: (text, options = {}) => this.tracked(this.o.fallback, 'tts_fallback', text, options, false),
+    synthesize: (text, options = {}) =>
+      tracked(this.stream, options.signal, () => this.o.fallback.synthesize(text, options), 'tts_fallback', false),
   };
+  private readonly stream: FallbackStreamOptions;
 
-  constructor(private readonly o: FallbackTtsOptions) {}
-
-  async *synthesize(text: string, options: SynthesizeOptions = {}): AsyncIterable<Buffer> {
-    const { primary, fallback, breaker } = this.o;
-    if (!breaker.allow()) {
-      this.o.events?.fallback('tts');
-      yield* this.tracked(fallback, 'tts_fallback', text, options, false);
-      return;
-    }
-    let started = false;
-    try {
-      for await (const chunk of this.tracked(primary, 'tts', text, options, true)) {
-        started = true;
-        yield chunk;
-      }
-      return;
-    } catch (err) {
-      if (started || options.signal?.aborted || isAbortError(err)) throw err;
-      this.o.logger?.warn({ err }, 'tts primary voice failed before its first byte; trying the fallback voice');
-    }
-    this.o.events?.fallback('tts');
-    yield* this.tracked(fallback, 'tts_fallback', text, options, false);
+  constructor(private readonly o: FallbackTtsOptions) {
+    this.stream = {
+      breaker: o.breaker,
+      events: o.events,
+      provider: 'tts',
+      timeoutCode: ErrorCodes.TTS_TIMEOUT,
+      onFallback: (err) =>
+        o.logger?.warn({ err }, 'tts primary voice failed before its first byte; trying the fallback voice'),
+    };
   }
 
-  /** Streams from one voice, counting its errors and timeouts (and, for the primary, the breaker). */
-  private async *tracked(
-    voice: Synthesizer,
-    name: string,
-    text: string,
-    options: SynthesizeOptions,
-    breaks: boolean,
-  ): AsyncIterable<Buffer> {
-    let verdict = false;
-    try {
-      for await (const chunk of voice.synthesize(text, options)) yield chunk;
-      // The adapter ends quietly on an abort: that is no success of the voice.
-      if (breaks && !options.signal?.aborted) {
-        this.o.breaker.recordSuccess();
-        verdict = true;
-      }
-    } catch (err) {
-      if (!options.signal?.aborted && !isAbortError(err)) {
-        const code = isAppError(err) ? err.code : 'unknown';
-        if (code === ErrorCodes.TTS_TIMEOUT) this.o.events?.timeout(name);
-        this.o.events?.error(name, code);
-        if (breaks) {
-          this.o.breaker.recordFailure();
-          verdict = true;
-        }
-      }
-      throw err;
-    } finally {
-      // Aborted, or the reader stopped early: a half-open probe must not stay taken for ever.
-      if (breaks && !verdict) this.o.breaker.release();
-    }
+  synthesize(text: string, options: SynthesizeOptions = {}): AsyncIterable<Buffer> {
+    return streamWithFallback(
+      this.stream,
+      options.signal,
+      () => this.o.primary.synthesize(text, options),
+      () => this.o.fallback.synthesize(text, options),
+    );
   }
 }
