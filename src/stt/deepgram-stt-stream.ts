@@ -34,6 +34,8 @@ export interface DeepgramSttStreamSettings {
   reconnectBaseDelayMs: number;
   connectTimeoutMs: number;
   closeTimeoutMs: number;
+  /** Audio a WebSocket message carries at least, bytes (Twilio's frames are batched up to it). */
+  chunkBytes: number;
 }
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
@@ -55,6 +57,9 @@ export class DeepgramSttStream implements SttStream {
   private axisWordsSettledUntilS = 0;
   private lastUtteranceEndS = Number.NEGATIVE_INFINITY;
   private lastSentAtMs = 0;
+  /** Frames sent to us but not yet to the socket, waiting to make up a chunk. */
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
   private keepAliveTimer: Timer | undefined;
   private closeTimer: Timer | undefined;
   private connectAbort: AbortController | undefined;
@@ -87,12 +92,12 @@ export class DeepgramSttStream implements SttStream {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.recent.push(mulaw);
     if (this.state !== 'open') return;
-    this.transmit(mulaw);
-    this.recent.trim();
+    this.queue(mulaw);
   }
 
   finalize(): void {
     if (this.state !== 'open' || !this.socket) return;
+    this.flushPending();
     try {
       this.socket.sendFinalize({ type: 'Finalize' });
     } catch (err) {
@@ -112,6 +117,7 @@ export class DeepgramSttStream implements SttStream {
       return this.closed;
     }
     try {
+      this.flushPending();
       socket.sendCloseStream({ type: 'CloseStream' });
       // Deepgram answers CloseStream with its last results and Metadata, then closes.
       this.closeTimer = this.settings.clock.setTimeout(() => this.finishClose(), this.settings.closeTimeoutMs);
@@ -176,9 +182,32 @@ export class DeepgramSttStream implements SttStream {
     this.axisWordsSettledUntilS = this.wordsSettledUntilS;
     this.settings.logger.debug({ offsetS: this.offsetS, generation: this.generation }, 'stt socket open');
     this.lastSentAtMs = this.settings.clock.now();
-    for (const chunk of chunks) this.transmit(chunk);
-    this.recent.trim();
+    // The kept audio includes any frames a dropped socket never got; it goes in whole chunks too.
+    this.dropPending();
+    for (const chunk of chunks) this.queue(chunk);
+    this.flushPending();
     this.armKeepAlive();
+  }
+
+  /** Adds a frame to the chunk being made up; sends the chunk once it is whole. */
+  private queue(mulaw: Buffer): void {
+    this.pending.push(mulaw);
+    this.pendingBytes += mulaw.length;
+    if (this.pendingBytes >= this.settings.chunkBytes) this.flushPending();
+  }
+
+  /** Sends the frames waiting for a whole chunk, as one message. */
+  private flushPending(): void {
+    if (this.pending.length === 0) return;
+    const chunk = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending, this.pendingBytes);
+    this.dropPending();
+    this.transmit(chunk);
+    this.recent.trim();
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
   }
 
   private transmit(chunk: Buffer): void {
@@ -196,6 +225,8 @@ export class DeepgramSttStream implements SttStream {
     this.keepAliveTimer?.cancel();
     this.keepAliveTimer = clock.setTimeout(() => {
       if (this.state !== 'open' || !this.socket) return;
+      // Audio stopped short of a whole chunk: it is sent rather than a KeepAlive.
+      this.flushPending();
       if (clock.now() - this.lastSentAtMs >= keepAliveIntervalMs) {
         try {
           this.socket.sendKeepAlive({ type: 'KeepAlive' });

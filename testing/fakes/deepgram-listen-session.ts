@@ -75,6 +75,8 @@ export interface ListenSessionRecord {
   readonly headers: IncomingHttpHeaders;
   readonly script: readonly SpokenWord[];
   readonly bytesReceived: number;
+  /** Binary (audio) messages received. */
+  readonly audioMessages: number;
   /** Audio seconds received: bytes / 8000. */
   readonly audioS: number;
   readonly keepAlives: number;
@@ -102,6 +104,7 @@ export class ListenSession implements ListenSessionRecord {
   readonly requestId = randomUUID();
   readonly query: Readonly<Record<string, string>>;
   bytesReceived = 0;
+  audioMessages = 0;
   keepAlives = 0;
   readonly controlMessages: string[] = [];
   readonly sent: Record<string, unknown>[] = [];
@@ -180,6 +183,7 @@ export class ListenSession implements ListenSessionRecord {
     if (isBinary) {
       const chunk = toBuffer(data);
       this.bytesReceived += chunk.length;
+      this.audioMessages++;
       if (this.options.keepAudio) this.audioChunks.push(chunk);
       this.armIdleTimer();
       if (this.strikeFault()) return;

@@ -48,7 +48,8 @@ const frame = (i: number) => Buffer.alloc(160, i % 200);
 async function runStt(dg: DeepgramFake, wrap: (p: SttProvider) => SttProvider = (p) => p): Promise<SttEvent[]> {
   const events: SttEvent[] = [];
   const errors: Error[] = [];
-  const stt = wrap(new DeepgramStt({ apiKey: 'k', apiUrl: dg.url, logger: createLogger('silent') }));
+  // One frame a message, so each frame's results can be awaited before the next.
+  const stt = wrap(new DeepgramStt({ apiKey: 'k', apiUrl: dg.url, logger: createLogger('silent'), audioChunkMs: 20 }));
   const stream = stt.open({ onEvent: (e) => events.push(e), onError: (e) => errors.push(e) });
   const index = dg.listenSessions.length;
   const session = await dg.waitForListenSession(index);

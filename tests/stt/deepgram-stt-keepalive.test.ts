@@ -12,7 +12,8 @@ afterEach(async () => {
 it('sends KeepAlive only after a whole interval without audio', async () => {
   fake = await startDeepgramFake();
   const clock = new ManualClock();
-  const stt = openStt(fake, { clock, keepAliveIntervalMs: 4000 });
+  // One frame a message, so each send reaches the socket at once.
+  const stt = openStt(fake, { clock, keepAliveIntervalMs: 4000, audioChunkMs: 20 });
   const frames = callAudio(0, 1);
   const send = (i: number) => stt.stream.sendAudio(frames[i] as Buffer);
 
@@ -32,5 +33,23 @@ it('sends KeepAlive only after a whole interval without audio', async () => {
   clock.advance(4000);
   await vi.waitFor(() => expect(session.keepAlives).toBe(2));
   expect(session.closed).toBe(false);
+  await stt.stream.close();
+});
+
+it('sends a frame left waiting for a whole chunk at the next check, not a KeepAlive', async () => {
+  fake = await startDeepgramFake();
+  const clock = new ManualClock();
+  const stt = openStt(fake, { clock, keepAliveIntervalMs: 4000, audioChunkMs: 40 });
+  const frames = callAudio(0, 1);
+  stt.stream.sendAudio(frames[0] as Buffer);
+  stt.stream.sendAudio(frames[1] as Buffer);
+  const session = await fake.waitForListenSession(0);
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(320));
+
+  clock.advance(1000);
+  stt.stream.sendAudio(frames[2] as Buffer); // half a chunk, and then the audio stops
+  clock.advance(3000);
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(480));
+  expect(session.keepAlives).toBe(0);
   await stt.stream.close();
 });
