@@ -27,8 +27,8 @@ export const SERVICE_LISTEN_SETTINGS: Readonly<ListenQuerySettings> = Object.fre
   punctuate: true,
 });
 
-/** Twilio sends 20 ms frames; the fake sees audio arrive at that grain. */
-const FRAME_MS = 20;
+/** The service sends Deepgram its caller audio in chunks of this much; the fake sees audio arrive at that grain. */
+const CHUNK_MS = DEEPGRAM_STT_DEFAULTS.audioChunkMs;
 
 export interface SttTimelineOptions extends ListenProfileChoice {
   /** Audio ms to run the stream for. Default: 4 s past the last word. */
@@ -46,7 +46,7 @@ export function sttTimeline(words: readonly SpokenWord[], options: SttTimelineOp
   const lastEndMs = Math.max(0, ...words.map((w) => w.endS * 1000));
   const untilMs = options.untilMs ?? lastEndMs + 4000;
   const out: TimedSttEvent[] = [];
-  for (let atMs = FRAME_MS; atMs <= untilMs; atMs += FRAME_MS) {
+  for (let atMs = CHUNK_MS; atMs <= untilMs; atMs += CHUNK_MS) {
     for (const decided of engine.advance(atMs / 1000)) {
       const event = translateListenMessage(toListenWire(decided, 'timeline'), { offsetS: 0, settledUntilS: 0 });
       if (event) out.push({ atMs: arrivals.arrivalMs(atMs), event });
