@@ -103,10 +103,13 @@ function readFlag(env: Env, name: string, fallback = false): boolean {
   throw invalid(name, `must be 1 or 0, got "${raw}"`);
 }
 
-/** Calls a process takes by default: voice calls are I/O-bound, about 10 per core is safe. */
-export function defaultMaxCalls(): number {
-  return Math.max(4, os.availableParallelism() * 10);
-}
+/**
+ * Calls taken by default: 50 a service process (one on the embedded database, WORKERS with
+ * DATABASE_URL). `bench:load` on a 2-core machine, callers' side on the same cores, kept agent
+ * pacing p99 ≤ 20 ms with no underrun at 50 calls in one process and 100 in two; 200 in two did
+ * not (README, "Capacity").
+ */
+export const CALLS_PER_PROCESS = 50;
 
 export function loadConfig(env: Env = process.env): Readonly<Config> {
   const port = readInt(env, 'PORT', 3000, 1);
@@ -122,6 +125,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
   const logLevel = readString(env, 'LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   const databaseUrl = readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const workers = readInt(env, 'WORKERS', os.availableParallelism(), 1);
   const webhookUrl = readUrl(env, 'RESULTS_WEBHOOK_URL', ['http:', 'https:']);
   const webhookSecret = readString(env, 'RESULTS_WEBHOOK_SECRET');
   const defaultTemplateId = readString(env, 'DEFAULT_TEMPLATE_ID');
@@ -155,8 +159,8 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     ...omitUndefined({ apiKey: readString(env, 'API_KEY'), databaseUrl, defaultTemplateId }),
     dataDir: path.resolve(readString(env, 'DATA_DIR') ?? './data'),
-    maxCalls: readInt(env, 'MAX_CALLS', defaultMaxCalls(), 1),
-    workers: readInt(env, 'WORKERS', os.availableParallelism(), 1),
+    maxCalls: readInt(env, 'MAX_CALLS', CALLS_PER_PROCESS * (databaseUrl ? workers : 1), 1),
+    workers,
     admissionTimeoutMs: readInt(env, 'ADMISSION_TIMEOUT_MS', 15_000, 1),
     apiRateLimit: {
       perAddress: readInt(env, 'API_RATE_LIMIT_PER_ADDRESS', 120, 0),

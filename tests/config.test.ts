@@ -25,6 +25,13 @@ describe('configuration', () => {
     expect(Object.isFrozen(config.twilio)).toBe(true);
   });
 
+  it('takes 50 calls a service process by default (what bench:load held in real time), so 50 per worker on PostgreSQL', () => {
+    expect(loadConfig({}).maxCalls).toBe(50); // the embedded database: always one process
+    expect(loadConfig({ WORKERS: '4' }).maxCalls).toBe(50);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', WORKERS: '2' }).maxCalls).toBe(100);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', WORKERS: '2', MAX_CALLS: '30' }).maxCalls).toBe(30);
+  });
+
   it('records every call unless RECORD_AUDIO=0, and runs the built-in interview unless DEFAULT_TEMPLATE_ID names one', () => {
     expect(loadConfig({}).recordAudio).toBe(true);
     expect(loadConfig({ RECORD_AUDIO: '0' }).recordAudio).toBe(false);
