@@ -2,6 +2,7 @@ import type { Clock, Timer } from '../lib/clock.js';
 import type { SttEvent, SttWord } from '../stt/stt-stream.js';
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { CallerPauses } from './caller-pauses.js';
+import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
 import { normalizeWords } from './normalize-words.js';
 import { meaningKey } from './same-meaning.js';
@@ -379,12 +380,27 @@ export class CommitRouter {
 
     const holding = this.onsetAtMs !== undefined && now < this.onsetAtMs + p.onsetHoldMs;
     if (holding && this.onsetAtMs !== undefined) due.push(this.onsetAtMs + p.onsetHoldMs);
-    const completeness = judgeCompleteness(this.text.text, { question: this.question });
-    const commitAt = this.commitDueAt(completeness, silenceStartMs);
+    const evidence: DueEvidence = {
+      completeness: judgeCompleteness(this.text.text, { question: this.question }),
+      silenceStartMs,
+      params: p,
+      habitMs: this.pauses.habitMs,
+      wordReportMs: this.timing.wordReportMs,
+      onsetReportMs: this.timing.onsetReportMs,
+      endSignalAtMs: this.endSignalAtMs,
+      endSignalHeardMs: this.endSignalHeardMs,
+      voicePauseOverAt: (pauseMs, settledOnly) => this.voicePauseOverAt(pauseMs, settledOnly),
+    };
+    const commitAt = commitDueAt(evidence);
     if (!holding) {
       if (now >= commitAt.atMs) return this.commit(commitAt.reason);
       due.push(commitAt.atMs);
-      const speculateAt = this.speculateDueAt(completeness, silenceStartMs);
+      const speculateAt = speculateDueAt(evidence, {
+        running: this.speculation !== undefined,
+        left: p.maxSpeculations - this.speculationsThisUtterance,
+        endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
+        interimsPunctuated: this.interimsPunctuated,
+      });
       if (speculateAt !== undefined) {
         if (now >= speculateAt) this.speculate();
         else due.push(speculateAt);
@@ -396,68 +412,6 @@ export class CommitRouter {
       this.timer = undefined;
       this.evaluate();
     }, next - now);
-  }
-
-  /**
-   * When to start a reply on these words, if at all: soon after a full stop the STT wrote, a
-   * little later on complete words from an STT that does not punctuate its interims, not before
-   * the endpoint on complete words an interim left without a full stop (mid-sentence, likely).
-   */
-  private speculateDueAt(completeness: ReturnType<typeof judgeCompleteness>, silenceStartMs: number) {
-    const p = this.params;
-    if (completeness !== 'complete' || this.speculation !== undefined) return undefined;
-    const left = p.maxSpeculations - this.speculationsThisUtterance;
-    if (left <= 0) return undefined;
-    // The last attempt is kept for the STT's own end signal, so a long answer that used up the
-    // others on sentence ends still gets its reply started before the commit.
-    if (left === 1) return this.endSignalAtMs;
-    if (/[.?!]["')\]]*$/.test(this.text.text.trimEnd())) return silenceStartMs + p.speculateSilenceMs;
-    if (!this.interimsPunctuated)
-      return Math.min(
-        silenceStartMs + p.speculateUnmarkedSilenceMs,
-        this.voicePauseOverAt(p.speculateUnmarkedSilenceMs, false),
-      );
-    return this.endSignalAtMs;
-  }
-
-  /** When the words as they stand would be committed, and why. */
-  private commitDueAt(completeness: ReturnType<typeof judgeCompleteness>, silenceStartMs: number) {
-    const p = this.params;
-    const habitMs = Math.min(this.pauses.habitMs, p.maxHabitMs);
-    // A silence of `pauseMs` is over once a caller going on after it would have been reported:
-    // by the STT's speech-started, or sooner by the VAD when it heard the silence itself.
-    const longPauseMs = (pauseMs: number) =>
-      Math.min(silenceStartMs + pauseMs + this.timing.onsetReportMs, this.voicePauseOverAt(pauseMs));
-    switch (completeness) {
-      case 'hanging':
-        return { atMs: longPauseMs(Math.max(p.hangingPauseMs, habitMs)), reason: 'silence' as const };
-      case 'preface':
-        return { atMs: longPauseMs(Math.max(p.prefacePauseMs, habitMs)), reason: 'silence' as const };
-      case 'complete': {
-        const habitAt = habitMs > 0 ? longPauseMs(habitMs) : Number.NEGATIVE_INFINITY;
-        const byWords = Math.max(
-          Math.min(silenceStartMs + p.completeGapMs + this.timing.wordReportMs, this.voicePauseOverAt(p.completeGapMs)),
-          habitAt,
-        );
-        // The STT heard this much silence itself: a caller going on after it is announced by
-        // speech-started, so only that report delay is left to wait out.
-        const bySignal =
-          this.endSignalAtMs === undefined
-            ? Number.POSITIVE_INFINITY
-            : Math.max(
-                this.endSignalAtMs + p.endSignalStableMs,
-                longPauseMs(Math.max(this.endSignalHeardMs, p.completeGapMs)),
-                habitAt,
-              );
-        return bySignal < byWords
-          ? { atMs: bySignal, reason: 'end-signal' as const }
-          : { atMs: byWords, reason: 'silence' as const };
-      }
-      default: {
-        const unreachable: never = completeness;
-        return unreachable;
-      }
-    }
   }
 
   /**
