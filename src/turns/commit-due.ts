@@ -4,8 +4,10 @@
  * caller's pauses, this STT's report delays, its end signal, and the VAD's silence). Clock ms.
  */
 import type { CommitParams } from './commit-params.js';
-import type { CommitReason } from './commit-router.js';
 import type { Completeness } from './thought-completeness.js';
+
+/** Why a commit happened; for latency metrics and tests. */
+export type CommitReason = 'silence' | 'end-signal' | 'max-wait';
 
 export interface DueEvidence {
   completeness: Completeness;

@@ -2,7 +2,7 @@ import type { Clock, Timer } from '../lib/clock.js';
 import type { SttEvent, SttWord } from '../stt/stt-stream.js';
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { CallerPauses } from './caller-pauses.js';
-import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
+import { type CommitReason, commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
 import { normalizeWords } from './normalize-words.js';
 import { meaningKey } from './same-meaning.js';
@@ -11,8 +11,7 @@ import { judgeCompleteness } from './thought-completeness.js';
 import { UtteranceText, type WindowResult } from './utterance-text.js';
 import { VoiceEvidence } from './voice-evidence.js';
 
-/** Why a commit happened; for latency metrics and tests. */
-export type CommitReason = 'silence' | 'end-signal' | 'max-wait';
+export type { CommitReason } from './commit-due.js';
 
 export type CommitDecision =
   /** The words may well be the whole answer: start a reply speculatively (no audio may play yet). */
