@@ -3,11 +3,9 @@
  * over the evidence the router holds (how finished the words sound, the silence so far, this
  * caller's pauses, this STT's report delays, its end signal, and the VAD's silence). Clock ms.
  */
+import type { CommitReason } from './commit-decision.js';
 import type { CommitParams } from './commit-params.js';
 import type { Completeness } from './thought-completeness.js';
-
-/** Why a commit happened; for latency metrics and tests. */
-export type CommitReason = 'silence' | 'end-signal' | 'max-wait';
 
 export interface DueEvidence {
   completeness: Completeness;

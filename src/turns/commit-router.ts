@@ -2,54 +2,17 @@ import type { Clock, Timer } from '../lib/clock.js';
 import type { SttEvent, SttWord } from '../stt/stt-stream.js';
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { CallerPauses } from './caller-pauses.js';
-import { type CommitReason, commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
+import type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
+import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
-import { normalizeWords } from './normalize-words.js';
-import { meaningKey } from './same-meaning.js';
+import { Speculations } from './speculations.js';
 import { SttTiming } from './stt-timing.js';
 import { judgeCompleteness } from './thought-completeness.js';
-import { UtteranceText, type WindowResult } from './utterance-text.js';
+import { EPSILON_S, freshPart, isNoise } from './transcript-intake.js';
+import { UtteranceText } from './utterance-text.js';
 import { VoiceEvidence } from './voice-evidence.js';
 
-export type { CommitReason } from './commit-due.js';
-
-export type CommitDecision =
-  /** The words may well be the whole answer: start a reply speculatively (no audio may play yet). */
-  | { type: 'speculate'; utteranceId: number; text: string }
-  /** The meaning changed after `speculate`: throw that reply away. */
-  | { type: 'speculation-invalidated'; utteranceId: number }
-  /**
-   * The utterance is done: produce or release the reply. `speculated` is true when the last
-   * `speculate` of this utterance had the same meaning (`sameMeaning`), so its reply serves as
-   * is; `speculatedText` is then the text it was written for.
-   */
-  | {
-      type: 'commit';
-      utteranceId: number;
-      text: string;
-      /** Audio seconds where the last word ended. */
-      lastWordEndS: number;
-      reason: CommitReason;
-      speculated: boolean;
-      speculatedText?: string;
-    }
-  /**
-   * The caller went on speaking after the commit and before hearing the reply: cancel that
-   * reply. The words merge into the same utterance; a later `commit` carries the merged text.
-   */
-  | { type: 'resumed'; utteranceId: number; text: string };
-
-export interface CommitRouterStats {
-  commits: number;
-  speculations: number;
-  /** Speculations whose meaning changed before the commit (thrown away). */
-  speculationsWasted: number;
-  /** Speculations kept through a change of wording with the same meaning. */
-  speculationsAdopted: number;
-  resumes: number;
-  /** Transcript results dropped as noise (low confidence, or a lone filler outside an utterance). */
-  noiseIgnored: number;
-}
+export type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
 
 export interface CommitRouterOptions {
   clock: Clock;
@@ -61,11 +24,6 @@ export interface CommitRouterOptions {
   /** The initial stage; unset means no stage overrides. */
   stage?: string;
 }
-
-/** A lone one of these starts nothing: coughs and breaths come out of STT as fillers. */
-const LONE_NOISE_WORDS = new Set(['uh', 'um', 'hm', 'hmm', 'mm', 'ah', 'er', 'erm', 'uhm', 'oh']);
-/** Float slack on audio seconds that went through JSON. */
-const EPSILON_S = 1e-3;
 
 type Phase = 'idle' | 'open' | 'committed';
 
@@ -114,8 +72,7 @@ export class CommitRouter {
   private endSignalHeardMs = 0;
   /** A `speech-started` past the last word, not yet followed by its words. */
   private onsetAtMs: number | undefined;
-  private speculation: { key: string; text: string } | undefined;
-  private speculationsThisUtterance = 0;
+  private readonly speculations = new Speculations();
   /** This STT punctuates its interims (so an interim without a full stop is mid-sentence). */
   private interimsPunctuated = false;
   private committedUntilS = 0;
@@ -233,10 +190,10 @@ export class CommitRouter {
   }
 
   private onTranscript(event: Extract<SttEvent, { type: 'transcript' }>): void {
-    const result = this.freshPart(event);
+    const result = freshPart(event, this.closedUntilS);
     this.noteWords(result.words);
     if (!event.isFinal && /[.,?!]/.test(event.text)) this.interimsPunctuated = true;
-    if (this.isNoise(result)) {
+    if (isNoise(result, this.params.minConfidence, this.phase === 'open')) {
       this.stats.noiseIgnored += 1;
       if (!event.isFinal || this.phase === 'idle') return;
       // A final settles its window: a real-looking interim shown for it before is withdrawn.
@@ -265,14 +222,6 @@ export class CommitRouter {
     }
     this.checkSpeculation();
     this.evaluate();
-  }
-
-  /** The result without words of an utterance already answered (a window re-sent after the reply). */
-  private freshPart(event: Extract<SttEvent, { type: 'transcript' }>): WindowResult {
-    if (!event.words.some((w) => w.startS < this.closedUntilS - EPSILON_S))
-      return { text: event.text, words: event.words };
-    const words = event.words.filter((w) => w.startS >= this.closedUntilS - EPSILON_S);
-    return { text: words.map((w) => w.punctuated ?? w.word).join(' '), words };
   }
 
   /** Learns the STT's report delay and the caller's pauses from words shown for the first time. */
@@ -310,22 +259,13 @@ export class CommitRouter {
     return (windowEndS - lastWordEndS) * 1000 >= this.params.endpointMinSilenceMs;
   }
 
-  private isNoise(result: WindowResult): boolean {
-    const tokens = normalizeWords(result.text);
-    if (tokens.length === 0) return true;
-    if (result.words.length > 0 && result.words.every((w) => w.confidence < this.params.minConfidence)) return true;
-    // A lone filler may continue an open utterance ("I was at Acme… um") but not start or resume one.
-    return tokens.length === 1 && LONE_NOISE_WORDS.has(tokens[0]!) && this.phase !== 'open';
-  }
-
   private openUtterance(): void {
     this.utteranceId += 1;
     this.phase = 'open';
     this.text.clear();
     this.endSignalAtMs = undefined;
     this.onsetAtMs = undefined;
-    this.speculation = undefined;
-    this.speculationsThisUtterance = 0;
+    this.speculations.newUtterance();
   }
 
   private closeUtterance(): void {
@@ -333,27 +273,23 @@ export class CommitRouter {
     if (endS !== undefined) this.closedUntilS = Math.max(this.closedUntilS, endS);
     this.phase = 'idle';
     this.text.clear();
-    this.speculation = undefined;
+    this.speculations.drop();
   }
 
   private resume(): void {
     this.phase = 'open';
     this.stats.resumes += 1;
     this.endSignalAtMs = undefined;
-    this.speculation = undefined;
+    this.speculations.drop();
     this.onDecision({ type: 'resumed', utteranceId: this.utteranceId, text: this.text.text });
     this.evaluate();
   }
 
   /** A speculation whose meaning no longer matches the words is thrown away. */
   private checkSpeculation(): void {
-    if (this.speculation === undefined) return;
-    const key = meaningKey(this.text.text);
-    if (key === this.speculation.key) {
-      if (this.text.text !== this.speculation.text) this.stats.speculationsAdopted += 1;
-      return;
-    }
-    this.speculation = undefined;
+    const verdict = this.speculations.review(this.text.text);
+    if (verdict === 'adopted') this.stats.speculationsAdopted += 1;
+    if (verdict !== 'invalidated') return;
     this.stats.speculationsWasted += 1;
     this.onDecision({ type: 'speculation-invalidated', utteranceId: this.utteranceId });
   }
@@ -395,8 +331,8 @@ export class CommitRouter {
       if (now >= commitAt.atMs) return this.commit(commitAt.reason);
       due.push(commitAt.atMs);
       const speculateAt = speculateDueAt(evidence, {
-        running: this.speculation !== undefined,
-        left: p.maxSpeculations - this.speculationsThisUtterance,
+        running: this.speculations.running,
+        left: p.maxSpeculations - this.speculations.startedThisUtterance,
         endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
         interimsPunctuated: this.interimsPunctuated,
       });
@@ -429,8 +365,7 @@ export class CommitRouter {
 
   private speculate(): void {
     const text = this.text.text;
-    this.speculation = { key: meaningKey(text), text };
-    this.speculationsThisUtterance += 1;
+    this.speculations.start(text);
     this.stats.speculations += 1;
     this.onDecision({ type: 'speculate', utteranceId: this.utteranceId, text });
   }
@@ -438,12 +373,11 @@ export class CommitRouter {
   private commit(reason: CommitReason): void {
     this.cancelTimer();
     const text = this.text.text;
-    const spec =
-      this.speculation !== undefined && this.speculation.key === meaningKey(text) ? this.speculation : undefined;
+    const spec = this.speculations.matching(text);
     this.phase = 'committed';
     this.committedUntilS = this.lastWordEndS;
     this.committedTokens = this.text.tokens.length;
-    this.speculation = undefined;
+    this.speculations.drop();
     this.stats.commits += 1;
     this.onDecision({
       type: 'commit',
