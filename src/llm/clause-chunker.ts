@@ -9,7 +9,10 @@
  * - a line break (list items and paragraphs are separate thoughts);
  * - a clause mark (`,` `;` `:` followed by whitespace, `—`/`–`, or a spaced ` - `) once the
  *   chunk holds at least `minClauseWords` words, so short openers still go out quickly while
- *   `Well,` alone does not become a choppy chunk;
+ *   `Well,` alone does not become a choppy chunk; a reply's opening clause needs fewer
+ *   (`firstClauseMinWords`), since the caller waits in silence for it: "Thank you," goes to TTS
+ *   four tokens in instead of waiting for "that is helpful." (~100 ms at 25 ms a token), and
+ *   the rest of the reply is synthesised while it plays;
  * - `maxChunkChars` without any of those (cut at the last space before it).
  * A mark at the very end of the text so far waits for the next token, which decides it.
  *
@@ -20,11 +23,13 @@
 export interface ClauseChunkerOptions {
   /** Words a chunk needs before a clause mark may end it (sentence ends always do). Default 6. */
   minClauseWords?: number;
+  /** The same for the first chunk of a reply. Default 2. */
+  firstClauseMinWords?: number;
   /** Longest chunk, characters; longer text is cut at a space. Default 200. */
   maxChunkChars?: number;
 }
 
-export const CLAUSE_CHUNKER_DEFAULTS = { minClauseWords: 6, maxChunkChars: 200 } as const;
+export const CLAUSE_CHUNKER_DEFAULTS = { minClauseWords: 6, firstClauseMinWords: 2, maxChunkChars: 200 } as const;
 
 const SENTENCE_END = '.!?';
 const CLOSERS = '"\')]}”’»';
@@ -43,15 +48,19 @@ const MAYBE_LINE_MARKER = /^[ \t]*(#{0,6}|[-*+•]|\d{1,3}[.)]?)$/u;
 
 export class ClauseChunker {
   private readonly minClauseWords: number;
+  private readonly firstClauseMinWords: number;
   private readonly maxChunkChars: number;
   /** Input not yet past the line-start check. */
   private raw = '';
   private atLineStart = true;
   /** Text accepted but not yet emitted. */
   private pending = '';
+  /** A chunk of this reply has gone out, so clauses need `minClauseWords` from now on. */
+  private openingSent = false;
 
   constructor(options: ClauseChunkerOptions = {}) {
     this.minClauseWords = options.minClauseWords ?? CLAUSE_CHUNKER_DEFAULTS.minClauseWords;
+    this.firstClauseMinWords = options.firstClauseMinWords ?? CLAUSE_CHUNKER_DEFAULTS.firstClauseMinWords;
     this.maxChunkChars = options.maxChunkChars ?? CLAUSE_CHUNKER_DEFAULTS.maxChunkChars;
   }
 
@@ -71,6 +80,7 @@ export class ClauseChunker {
     this.pending = '';
     this.raw = '';
     this.atLineStart = true;
+    this.openingSent = false;
     return chunks;
   }
 
@@ -103,7 +113,10 @@ export class ClauseChunker {
       if (end === undefined) return chunks;
       const chunk = speakable(this.pending.slice(0, end));
       this.pending = this.pending.slice(end);
-      if (chunk) chunks.push(chunk);
+      if (chunk) {
+        chunks.push(chunk);
+        this.openingSent = true;
+      }
     }
   }
 
@@ -123,7 +136,8 @@ export class ClauseChunker {
       }
       const clauseEnd = this.clauseEndAt(text, i);
       if (clauseEnd === 'wait') return final ? i + 1 : undefined;
-      if (clauseEnd !== undefined && wordCount(text.slice(0, clauseEnd)) >= this.minClauseWords) return clauseEnd;
+      const minWords = this.openingSent ? this.minClauseWords : this.firstClauseMinWords;
+      if (clauseEnd !== undefined && wordCount(text.slice(0, clauseEnd)) >= minWords) return clauseEnd;
     }
     return undefined;
   }

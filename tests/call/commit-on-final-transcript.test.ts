@@ -18,7 +18,7 @@ it('a commit made by the final transcript ends the caller’s turn: after the an
   // Same words, the endpoint: the commit happens on this result.
   h.hear(transcript(words, atS + 0.2, { isFinal: true, speechFinal: true, silenceMs: 500 }));
   await h.run(1000);
-  expect(h.ttsTexts).toContain(AGENT_REPLY);
+  expect(h.ttsTexts.join(' ')).toContain(AGENT_REPLY); // spoken clause by clause
   const prompt = h.definition.phrases.takeYourTime;
   expect(h.ttsTexts).not.toContain(prompt);
   await h.run(h.definition.silence.promptAfterMs + 1000);

@@ -50,7 +50,11 @@ describe('spoken reply generation', () => {
     const signal = new AbortController().signal;
     const audio = new ReplyAudio({ tts, sink: player, signal, now: () => 0, logger: createLogger('silent') });
     const reply = await generateSpokenReply({ llm, request: { messages: [] }, audio, signal, now: () => 0 });
-    expect(said).toEqual([{ text: 'Thank you, that is helpful.', atDelta: 2 }]);
+    // The opening clause goes out with its token; the last sentence when the text ends.
+    expect(said).toEqual([
+      { text: 'Thank you,', atDelta: 0 },
+      { text: 'that is helpful.', atDelta: 2 },
+    ]);
     expect(reply.toolCalls.map((c) => c.name)).toEqual(['complete_stage']);
     expect(reply.text).toBe('Thank you, that is helpful.');
   });

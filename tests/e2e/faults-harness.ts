@@ -4,6 +4,7 @@
  * text, so a heard stretch is matched against the lines it may be).
  */
 import type { SimCall } from '../../testing/call-simulator.js';
+import { ClauseChunker } from '../../src/llm/clause-chunker.js';
 import { expectedTtsAudio } from '../../testing/fakes/deepgram-fake.js';
 import type { FakeReply, FakeRequest } from '../../testing/fakes/openai-fake.js';
 
@@ -51,7 +52,8 @@ export function heardSince(call: SimCall, fromMs: number): Buffer {
 
 /**
  * The lines, in order, whose exact audio the caller heard from `fromMs` on, among `candidates`
- * (silence between them skipped).
+ * (silence between them skipped). A line counts heard whether it was synthesised whole (a
+ * pre-rendered or fixed line) or chunk by chunk as a reply (`ClauseChunker`).
  */
 export function linesHeardSince(call: SimCall, fromMs: number, candidates: readonly string[]): string[] {
   const audio = heardSince(call, fromMs);
@@ -62,21 +64,42 @@ export function linesHeardSince(call: SimCall, fromMs: number, candidates: reado
       at++;
       continue;
     }
+    let end: number | undefined;
     const line = candidates.find((c) => {
-      const expected = expectedTtsAudio(c);
-      // The tone starts at the line's first voiced sample; compare from there.
-      const lead = expected.findIndex((b) => b !== 0xff);
-      return audio.subarray(at - lead, at - lead + expected.length).equals(expected);
+      end = matchAt(audio, at, [c]) ?? matchAt(audio, at, spokenChunks(c));
+      return end !== undefined;
     });
-    if (!line) {
+    if (!line || end === undefined) {
       found.push('?');
       break;
     }
     found.push(line);
-    const expected = expectedTtsAudio(line);
-    at += expected.length - expected.findIndex((b) => b !== 0xff);
+    at = end;
   }
   return found;
+}
+
+/** The chunks a reply of `line` is spoken in. */
+function spokenChunks(line: string): string[] {
+  const chunker = new ClauseChunker();
+  return [...chunker.push(line), ...chunker.flush()];
+}
+
+/**
+ * Where the audio of `texts`, one after another with silence allowed between them, ends when it
+ * starts at the voiced sample `at`; undefined when it is not there.
+ */
+function matchAt(audio: Buffer, at: number, texts: readonly string[]): number | undefined {
+  let cursor = at;
+  for (const [i, text] of texts.entries()) {
+    if (i > 0) while (cursor < audio.length && audio[cursor] === 0xff) cursor++;
+    const expected = expectedTtsAudio(text);
+    // The tone starts at the line's first voiced sample; compare from there.
+    const lead = expected.findIndex((b) => b !== 0xff);
+    if (!audio.subarray(cursor - lead, cursor - lead + expected.length).equals(expected)) return undefined;
+    cursor += expected.length - lead;
+  }
+  return cursor;
 }
 
 /** Answers the requests replying to `lastUser` with `fault` the first `times` times, else as `respond`. */

@@ -23,6 +23,7 @@ describe('ClauseChunker cuts', () => {
       name: 'not after e.g. or titles',
       tokens: ['Tools, e.g', '. Jira, and', ' Dr. Smith', ' helped. Ok'],
       expected: ['Tools, e.g. Jira, and Dr. Smith helped.', 'Ok'],
+      options: { firstClauseMinWords: 6 },
     },
     {
       name: 'not after an initial, but after the word I',
@@ -33,6 +34,17 @@ describe('ClauseChunker cuts', () => {
       name: 'a short clause is not cut at its comma',
       tokens: ['Well, that', ' sounds good'],
       expected: ['Well, that sounds good'],
+    },
+    {
+      name: "a reply's opening clause of two words at its comma, later clauses only when long enough",
+      tokens: ['Thank', ' you', ',', ' that', ' is helpful', ', I', ' think. Next'],
+      expected: ['Thank you,', 'that is helpful, I think.', 'Next'],
+    },
+    {
+      name: 'the opening clause at the length the options ask for',
+      tokens: ['Thank you, that', ' is helpful, and', ' more'],
+      expected: ['Thank you, that is helpful,', 'and more'],
+      options: { firstClauseMinWords: 4 },
     },
     {
       name: 'a clause with enough words at its comma',
@@ -110,6 +122,16 @@ describe('ClauseChunker streaming', () => {
     expect(chunker.push(' How')).toEqual(['Hello there.']);
     expect(chunker.push(' are you?')).toEqual([]);
     expect(chunker.flush()).toEqual(['How are you?']);
+  });
+
+  it('sends the opening clause of every reply early, after flush too', () => {
+    const chunker = new ClauseChunker();
+    expect(chunker.push('Sure, fine')).toEqual([]);
+    expect(chunker.push('. Got it,')).toEqual(['Sure, fine.']);
+    expect(chunker.push(' thanks')).toEqual([]);
+    chunker.flush();
+    expect(chunker.push('Got it,')).toEqual([]);
+    expect(chunker.push(' thanks')).toEqual(['Got it,']);
   });
 
   it('starts fresh after flush', () => {
