@@ -3,8 +3,9 @@
  * first agent audio after it, and which lines that audio is (the fake TTS's audio is exact per
  * text, so a heard stretch is matched against the lines it may be).
  */
-import type { SimCall } from '../../testing/call-simulator.js';
+
 import { ClauseChunker } from '../../src/llm/clause-chunker.js';
+import type { SimCall } from '../../testing/call-simulator.js';
 import { expectedTtsAudio } from '../../testing/fakes/deepgram-fake.js';
 import type { FakeReply, FakeRequest } from '../../testing/fakes/openai-fake.js';
 
