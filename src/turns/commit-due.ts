@@ -33,6 +33,8 @@ export interface SpeculationState {
   running: boolean;
   /** Speculations left this utterance. */
   left: number;
+  /** The VAD hears the caller speaking again after the last word the STT showed. */
+  goingOn: boolean;
   /** The words end with a full stop (or ? !) the STT wrote. */
   endsSentence: boolean;
   /** This STT punctuates its interims. */
@@ -84,7 +86,8 @@ export function commitDueAt(e: DueEvidence): { atMs: number; reason: CommitReaso
  */
 export function speculateDueAt(e: DueEvidence, s: SpeculationState): number | undefined {
   const p = e.params;
-  if (e.completeness !== 'complete' || s.running || s.left <= 0) return undefined;
+  // The VAD already hears the caller going on: a reply to these words would be thrown away.
+  if (e.completeness !== 'complete' || s.running || s.left <= 0 || s.goingOn) return undefined;
   // The last attempt is kept for the STT's own end signal, so a long answer that used up the
   // others on sentence ends still gets its reply started before the commit.
   if (s.left === 1) return e.endSignalAtMs;

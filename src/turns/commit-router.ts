@@ -333,6 +333,7 @@ export class CommitRouter {
       const speculateAt = speculateDueAt(evidence, {
         running: this.speculations.running,
         left: p.maxSpeculations - this.speculations.startedThisUtterance,
+        goingOn: this.voiceEvidence.goingOnAfter(lastWordEndS * 1000, now),
         endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
         interimsPunctuated: this.interimsPunctuated,
       });

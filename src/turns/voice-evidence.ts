@@ -18,6 +18,11 @@ export interface VoiceEvidenceOptions {
   earlyMs?: number;
   /** Onsets before the report delay is trusted. Default 2 (one answer's first words give them). */
   minOnsets?: number;
+  /**
+   * Unvoiced audio the VAD needs before it reports an offset, ms: its `hangoverMs` and a frame.
+   * Default 120 (src/vad's 100 ms hangover).
+   */
+  offsetAfterMs?: number;
 }
 
 /** Onset report delays kept (newest). */
@@ -27,8 +32,11 @@ export class VoiceEvidence {
   private readonly lateMs: number;
   private readonly earlyMs: number;
   private readonly minOnsets: number;
+  private readonly offsetAfterMs: number;
   private readonly onsetLagsMs: number[] = [];
   private voicing = false;
+  /** Audio ms where the voiced run going on now began. */
+  private voicingSinceMs = 0;
   /** Audio ms where the latest voiced run ended, and the clock ms that was reported. */
   private stopped: { atMs: number; saidAtMs: number } | undefined;
 
@@ -36,12 +44,14 @@ export class VoiceEvidence {
     this.lateMs = options.lateMs ?? 60;
     this.earlyMs = options.earlyMs ?? 200;
     this.minOnsets = options.minOnsets ?? 2;
+    this.offsetAfterMs = options.offsetAfterMs ?? 120;
   }
 
   /** A VAD event that reached the router at clock `nowMs`. */
   voice(event: VoiceActivityEvent, nowMs: number): void {
     if (event.type === 'voice-started') {
       this.voicing = true;
+      this.voicingSinceMs = event.atMs;
       this.stopped = undefined;
       this.onsetLagsMs.push(nowMs - event.atMs);
       if (this.onsetLagsMs.length > KEEP) this.onsetLagsMs.shift();
@@ -49,6 +59,18 @@ export class VoiceEvidence {
     }
     this.voicing = false;
     this.stopped = { atMs: event.atMs, saidAtMs: nowMs };
+  }
+
+  /**
+   * The caller is speaking past the word ending at audio `lastWordEndMs`, as of clock `nowMs`:
+   * in a voiced run that began after it, or in one that has gone on so long past its end that
+   * the VAD would have reported a silence by now. Words the STT has not shown yet are coming.
+   */
+  goingOnAfter(lastWordEndMs: number, nowMs: number): boolean {
+    if (!this.voicing) return false;
+    if (this.voicingSinceMs > lastWordEndMs) return true;
+    const offsetDueBy = this.reportedBy(lastWordEndMs + this.lateMs + this.offsetAfterMs);
+    return offsetDueBy !== undefined && nowMs > offsetDueBy;
   }
 
   /** Clock ms by which the VAD would have reported speech starting at audio `atMs`; undefined until learnt. */

@@ -165,21 +165,20 @@ describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile)
 
 /**
  * Fluent answers: the caller's last word → the reply's first audio, modelled with a four-token
- * first clause (TYPICAL_AUDIBLE_MS). Profiles whose interims carry punctuation meet issue 11's
- * targets (p50 ≤ 800, p90 ≤ 1100 ms) on STT evidence alone. Without punctuation in interims,
- * or with 180 ms of lag and 300–400 ms interims, the last words' end is known too late for that
- * (the speculation waits for silence, the commit for the STT's slower reports): those are held
- * to p50 ≤ 1100 ms. The local VAD (src/vad, on synthetic voice here) feeds the router: its
- * silence lets a speculation start on an unpunctuated interim and a commit come on a final
- * without waiting out the STT's word-report delay; it gains ~20–90 ms of p50 on the slow profiles.
+ * first clause (TYPICAL_AUDIBLE_MS). Every profile but one meets issue 11's targets (p50 ≤ 800,
+ * p90 ≤ 1100 ms): with punctuated interims on the STT's full stop, without them on the local
+ * VAD's silence (src/vad, on synthetic voice here), which also keeps speculations off interims
+ * whose last word the caller is already talking past, so the attempts last to the real end.
+ * With 180 ms of lag and 300–400 ms interims (`laggy`) the last word is shown too late for
+ * that: held to p50 ≤ 1100 ms.
  */
 const LATENCY_BOUNDS: Record<ListenProfileName, { p50: number; p90: number }> = {
   measured: { p50: 800, p90: 1100 },
   steady: { p50: 800, p90: 1100 },
   twitchy: { p50: 800, p90: 1100 },
   laggy: { p50: 1100, p90: 1300 },
-  unpunctuated: { p50: 1100, p90: 1400 },
-  'late-punctuation': { p50: 1100, p90: 1400 },
+  unpunctuated: { p50: 800, p90: 1100 },
+  'late-punctuation': { p50: 800, p90: 1100 },
 };
 
 describe('fluent answers are answered quickly', () => {

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/lib/clock.js';
+import type { SttEvent } from '../../src/stt/stt-stream.js';
+import { type CommitDecision, CommitRouter } from '../../src/turns/commit-router.js';
+import { VoiceEvidence } from '../../src/turns/voice-evidence.js';
+import type { VoiceActivityEvent } from '../../src/vad/voice-activity.js';
+
+type Transcript = Extract<SttEvent, { type: 'transcript' }>;
+
+/** An unpunctuated interim (as without smart_format) whose words sit 300 ms apart from `fromS`. */
+function interim(text: string, fromS: number): Transcript {
+  const words = text.split(' ').map((word, i) => ({
+    word,
+    startS: fromS + i * 0.3,
+    endS: fromS + i * 0.3 + 0.25,
+    confidence: 0.95,
+  }));
+  const endS = words.at(-1)!.endS;
+  return {
+    type: 'transcript',
+    isFinal: false,
+    speechFinal: false,
+    text,
+    words,
+    startS: fromS,
+    durationS: endS - fromS,
+  };
+}
+
+/**
+ * An STT shows words ~300 ms after they are spoken; the VAD hears the caller on the line tens of
+ * ms after the audio. An interim that ends on a word the caller has long talked past (no pause:
+ * the VAD's run goes on) is no end of thought, so no reply is started on it.
+ */
+describe('a speculation on words the caller is already talking past', () => {
+  function call() {
+    const clock = new ManualClock(0);
+    const decisions: CommitDecision[] = [];
+    const router = new CommitRouter({ clock, onDecision: (d) => decisions.push(d) });
+    const to = (atMs: number) => clock.advance(atMs - clock.now());
+    /** A VAD event about audio `atMs`: an onset reported 40 ms later (two frames), an offset 140 (its hangover). */
+    const vad = (event: VoiceActivityEvent) => {
+      to(event.atMs + (event.type === 'voice-started' ? 40 : 140));
+      router.voice(event);
+    };
+    const stt = (event: Transcript, atMs: number) => {
+      to(atMs);
+      router.handle(event);
+    };
+    return { decisions, vad, stt, to };
+  }
+
+  it('waits while the VAD hears the same voice going on past the last word, then starts on the whole sentence', () => {
+    const { decisions, vad, stt, to } = call();
+    // A first word and a breath teach the router how fast the VAD reports an onset.
+    vad({ type: 'voice-started', atMs: 0 });
+    stt(interim('so', 0), 300);
+    vad({ type: 'voice-stopped', atMs: 250, durationMs: 250 });
+    vad({ type: 'voice-started', atMs: 400 });
+    // "i am a backend engineer" ends at 1.85 s; the caller goes straight on, the VAD never stops.
+    stt(interim('so i am a backend engineer', 0), 2150);
+    to(2900);
+    expect(decisions.filter((d) => d.type === 'speculate')).toEqual([]);
+    // "… at a logistics company" ends at 3.05 s, then a real silence.
+    vad({ type: 'voice-stopped', atMs: 3050, durationMs: 2650 });
+    stt(interim('so i am a backend engineer at a logistics company', 0), 3350);
+    to(3600);
+    expect(decisions.filter((d) => d.type === 'speculate').map((d) => d.type === 'speculate' && d.text)).toEqual([
+      'so i am a backend engineer at a logistics company',
+    ]);
+  });
+});
+
+describe('VoiceEvidence.goingOnAfter', () => {
+  function evidence() {
+    const e = new VoiceEvidence();
+    e.voice({ type: 'voice-started', atMs: 0 }, 40);
+    e.voice({ type: 'voice-stopped', atMs: 250, durationMs: 250 }, 390);
+    e.voice({ type: 'voice-started', atMs: 400 }, 440);
+    return e;
+  }
+
+  it('is true in a voiced run that began after the word', () => {
+    expect(evidence().goingOnAfter(300, 450)).toBe(true);
+  });
+
+  it('is true in a run from before the word once its silence would have been reported', () => {
+    // The word ends at 1000; a silence after it would be reported by 1000 + 60 + 120 + 40 ms.
+    expect(evidence().goingOnAfter(1000, 1210)).toBe(false);
+    expect(evidence().goingOnAfter(1000, 1230)).toBe(true);
+  });
+
+  it('is false once the VAD heard the caller stop', () => {
+    const e = evidence();
+    e.voice({ type: 'voice-stopped', atMs: 1000, durationMs: 600 }, 1140);
+    expect(e.goingOnAfter(1000, 2000)).toBe(false);
+  });
+});
