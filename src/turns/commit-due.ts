@@ -33,7 +33,7 @@ export interface SpeculationState {
   running: boolean;
   /** Speculations left this utterance. */
   left: number;
-  /** The VAD hears the caller speaking again after the last word the STT showed. */
+  /** The VAD heard the caller speak past the last word the STT showed, and its next word is not shown yet. */
   goingOn: boolean;
   /** The words end with a full stop (or ? !) the STT wrote. */
   endsSentence: boolean;

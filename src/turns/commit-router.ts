@@ -330,10 +330,13 @@ export class CommitRouter {
     if (!holding) {
       if (now >= commitAt.atMs) return this.commit(commitAt.reason);
       due.push(commitAt.atMs);
+      const nextWordDue = this.nextWordDueUntil(now);
+      const goingOn = nextWordDue !== undefined && now < nextWordDue;
+      if (goingOn) due.push(nextWordDue);
       const speculateAt = speculateDueAt(evidence, {
         running: this.speculations.running,
         left: p.maxSpeculations - this.speculations.startedThisUtterance,
-        goingOn: this.voiceEvidence.goingOnAfter(lastWordEndS * 1000, now),
+        goingOn,
         endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
         interimsPunctuated: this.interimsPunctuated,
       });
@@ -362,6 +365,18 @@ export class CommitRouter {
     const reportedBy = this.voiceEvidence.reportedBy(lastWordEndMs + pauseMs);
     if (saidAt === undefined || reportedBy === undefined) return Number.POSITIVE_INFINITY;
     return Math.max(saidAt, reportedBy);
+  }
+
+  /**
+   * Until when the VAD's evidence says the caller spoke past the last word the STT showed, so a
+   * next word is still to be shown (undefined: no such evidence). It lapses once the STT would
+   * have shown that word: a voice it does not transcribe (a television, a far-off talker) then
+   * no longer holds the reply back.
+   */
+  private nextWordDueUntil(now: number): number | undefined {
+    const nextWordMs = this.voiceEvidence.nextWordBy(this.lastWordEndS * 1000, now);
+    if (nextWordMs === undefined) return undefined;
+    return this.timing.audioToClockMs(nextWordMs / 1000) + this.timing.wordReportMs;
   }
 
   private speculate(): void {

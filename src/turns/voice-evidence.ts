@@ -37,8 +37,8 @@ export class VoiceEvidence {
   private voicing = false;
   /** Audio ms where the voiced run going on now began. */
   private voicingSinceMs = 0;
-  /** Audio ms where the latest voiced run ended, and the clock ms that was reported. */
-  private stopped: { atMs: number; saidAtMs: number } | undefined;
+  /** Audio ms where the latest voiced run began and ended, and the clock ms its end was reported. */
+  private stopped: { sinceMs: number; atMs: number; saidAtMs: number } | undefined;
 
   constructor(options: VoiceEvidenceOptions = {}) {
     this.lateMs = options.lateMs ?? 60;
@@ -58,19 +58,25 @@ export class VoiceEvidence {
       return;
     }
     this.voicing = false;
-    this.stopped = { atMs: event.atMs, saidAtMs: nowMs };
+    this.stopped = { sinceMs: this.voicingSinceMs, atMs: event.atMs, saidAtMs: nowMs };
   }
 
   /**
-   * The caller is speaking past the word ending at audio `lastWordEndMs`, as of clock `nowMs`:
-   * in a voiced run that began after it, or in one that has gone on so long past its end that
-   * the VAD would have reported a silence by now. Words the STT has not shown yet are coming.
+   * Whether the VAD heard the caller speak past the word ending at audio `lastWordEndMs`, as of
+   * clock `nowMs`: a voiced run that began after it, one that ended well after it, or one that
+   * has gone on so long past it that the VAD would have reported a silence by now. If so, the
+   * audio ms by which the next word had begun (that run's onset, or the word's end plus a gap the
+   * VAD does not split on): words the STT has not shown yet are coming.
    */
-  goingOnAfter(lastWordEndMs: number, nowMs: number): boolean {
-    if (!this.voicing) return false;
-    if (this.voicingSinceMs > lastWordEndMs) return true;
-    const offsetDueBy = this.reportedBy(lastWordEndMs + this.lateMs + this.offsetAfterMs);
-    return offsetDueBy !== undefined && nowMs > offsetDueBy;
+  nextWordBy(lastWordEndMs: number, nowMs: number): number | undefined {
+    const wordGapEndMs = lastWordEndMs + this.offsetAfterMs;
+    if (this.voicing) {
+      if (this.voicingSinceMs > lastWordEndMs) return this.voicingSinceMs;
+      const offsetDueBy = this.reportedBy(lastWordEndMs + this.lateMs + this.offsetAfterMs);
+      return offsetDueBy !== undefined && nowMs > offsetDueBy ? wordGapEndMs : undefined;
+    }
+    if (!this.stopped || this.stopped.atMs <= lastWordEndMs + this.lateMs) return undefined;
+    return this.stopped.sinceMs > lastWordEndMs ? this.stopped.sinceMs : Math.min(wordGapEndMs, this.stopped.atMs);
   }
 
   /** Clock ms by which the VAD would have reported speech starting at audio `atMs`; undefined until learnt. */

@@ -50,28 +50,54 @@ describe('a speculation on words the caller is already talking past', () => {
     return { decisions, vad, stt, to };
   }
 
-  it('waits while the VAD hears the same voice going on past the last word, then starts on the whole sentence', () => {
-    const { decisions, vad, stt, to } = call();
+  const SENTENCE = 'so i am a backend engineer at a logistics company';
+
+  /** The words of SENTENCE spoken by audio `atMs` (each 250 ms long, 300 ms apart), as an interim. */
+  function shownBy(atMs: number): Transcript {
+    const count = Math.floor((atMs + 50) / 300);
+    return interim(SENTENCE.split(' ').slice(0, count).join(' '), 0);
+  }
+
+  function firstWords(vad: (e: VoiceActivityEvent) => void, stt: (e: Transcript, at: number) => void) {
     // A first word and a breath teach the router how fast the VAD reports an onset.
     vad({ type: 'voice-started', atMs: 0 });
     stt(interim('so', 0), 300);
     vad({ type: 'voice-stopped', atMs: 250, durationMs: 250 });
     vad({ type: 'voice-started', atMs: 400 });
-    // "i am a backend engineer" ends at 1.85 s; the caller goes straight on, the VAD never stops.
-    stt(interim('so i am a backend engineer', 0), 2150);
-    to(2900);
-    expect(decisions.filter((d) => d.type === 'speculate')).toEqual([]);
-    // "… at a logistics company" ends at 3.05 s, then a real silence.
-    vad({ type: 'voice-stopped', atMs: 3050, durationMs: 2650 });
-    stt(interim('so i am a backend engineer at a logistics company', 0), 3350);
+  }
+
+  it('waits while the VAD hears the same voice going on past the last word, then starts on the whole sentence', () => {
+    const { decisions, vad, stt, to } = call();
+    firstWords(vad, stt);
+    // The caller goes straight through the sentence (ends at 2.95 s); the STT shows each word
+    // ~300 ms late, so every interim ends on a word the caller has already talked past.
+    for (let atMs = 600; atMs <= 3000; atMs += 300) stt(shownBy(atMs - 300), atMs);
+    vad({ type: 'voice-stopped', atMs: 2950, durationMs: 2550 });
+    stt(shownBy(3000), 3300);
     to(3600);
     expect(decisions.filter((d) => d.type === 'speculate').map((d) => d.type === 'speculate' && d.text)).toEqual([
-      'so i am a backend engineer at a logistics company',
+      SENTENCE,
+    ]);
+  });
+
+  it('trusts the VAD only as long as the STT takes to show a word: a voice it does not transcribe lapses', () => {
+    const { decisions, vad, stt, to } = call();
+    firstWords(vad, stt);
+    // "so i am a backend engineer" (ends at 1.75 s), then only a voice the STT never writes
+    // down (a television): the VAD's run goes on and no word follows.
+    stt(interim('so i am a backend engineer', 0), 2050);
+    to(2300);
+    expect(decisions.filter((d) => d.type === 'speculate')).toEqual([]);
+    // The next word would have begun by 1.87 s and been shown ~600 ms later (the STT's default
+    // report delay): by then the reply is started on the words there are.
+    to(1870 + 50 + 600 + 1);
+    expect(decisions.filter((d) => d.type === 'speculate').map((d) => d.type === 'speculate' && d.text)).toEqual([
+      'so i am a backend engineer',
     ]);
   });
 });
 
-describe('VoiceEvidence.goingOnAfter', () => {
+describe('VoiceEvidence.nextWordBy', () => {
   function evidence() {
     const e = new VoiceEvidence();
     e.voice({ type: 'voice-started', atMs: 0 }, 40);
@@ -81,18 +107,24 @@ describe('VoiceEvidence.goingOnAfter', () => {
   }
 
   it('is true in a voiced run that began after the word', () => {
-    expect(evidence().goingOnAfter(300, 450)).toBe(true);
+    expect(evidence().nextWordBy(300, 450)).toBe(400);
   });
 
   it('is true in a run from before the word once its silence would have been reported', () => {
     // The word ends at 1000; a silence after it would be reported by 1000 + 60 + 120 + 40 ms.
-    expect(evidence().goingOnAfter(1000, 1210)).toBe(false);
-    expect(evidence().goingOnAfter(1000, 1230)).toBe(true);
+    expect(evidence().nextWordBy(1000, 1210)).toBeUndefined();
+    expect(evidence().nextWordBy(1000, 1230)).toBe(1120);
   });
 
-  it('is false once the VAD heard the caller stop', () => {
+  it('holds after the run ended well past the word: the caller said more than the STT has shown', () => {
+    const e = evidence();
+    e.voice({ type: 'voice-stopped', atMs: 1500, durationMs: 1100 }, 1640);
+    expect(e.nextWordBy(1000, 1700)).toBe(1120);
+  });
+
+  it('is undefined once the VAD heard the caller stop at the word', () => {
     const e = evidence();
     e.voice({ type: 'voice-stopped', atMs: 1000, durationMs: 600 }, 1140);
-    expect(e.goingOnAfter(1000, 2000)).toBe(false);
+    expect(e.nextWordBy(1000, 2000)).toBeUndefined();
   });
 });
