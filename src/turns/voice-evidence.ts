@@ -70,12 +70,15 @@ export class VoiceEvidence {
    */
   nextWordBy(lastWordEndMs: number, nowMs: number): number | undefined {
     const wordGapEndMs = lastWordEndMs + this.offsetAfterMs;
+    // Voice this far past the word is not the word's own end running late (lateMs) nor a dip
+    // inside it (offsetAfterMs): the STT's word times and the audio need not agree closely.
+    const pastMs = lastWordEndMs + this.lateMs + this.offsetAfterMs;
     if (this.voicing) {
       if (this.voicingSinceMs > lastWordEndMs) return this.voicingSinceMs;
-      const offsetDueBy = this.reportedBy(lastWordEndMs + this.lateMs + this.offsetAfterMs);
+      const offsetDueBy = this.reportedBy(pastMs);
       return offsetDueBy !== undefined && nowMs > offsetDueBy ? wordGapEndMs : undefined;
     }
-    if (!this.stopped || this.stopped.atMs <= lastWordEndMs + this.lateMs) return undefined;
+    if (!this.stopped || this.stopped.atMs <= pastMs) return undefined;
     return this.stopped.sinceMs > lastWordEndMs ? this.stopped.sinceMs : Math.min(wordGapEndMs, this.stopped.atMs);
   }
 

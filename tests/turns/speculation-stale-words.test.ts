@@ -122,6 +122,12 @@ describe('VoiceEvidence.nextWordBy', () => {
     expect(e.nextWordBy(1000, 1700)).toBe(1120);
   });
 
+  it('takes a voice that ends a little after the word for the word itself: STT times and audio differ', () => {
+    const e = evidence();
+    e.voice({ type: 'voice-stopped', atMs: 1150, durationMs: 750 }, 1290);
+    expect(e.nextWordBy(1000, 1300)).toBeUndefined();
+  });
+
   it('is undefined once the VAD heard the caller stop at the word', () => {
     const e = evidence();
     e.voice({ type: 'voice-stopped', atMs: 1000, durationMs: 600 }, 1140);
