@@ -5,6 +5,7 @@ import { CallerPauses } from './caller-pauses.js';
 import type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
 import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
+import { GoingOnClaims } from './going-on-claims.js';
 import { Speculations } from './speculations.js';
 import { SttTiming } from './stt-timing.js';
 import { judgeCompleteness } from './thought-completeness.js';
@@ -57,6 +58,7 @@ export class CommitRouter {
   private readonly timing = new SttTiming();
   private readonly pauses = new CallerPauses();
   private readonly voiceEvidence = new VoiceEvidence();
+  private readonly goingOnClaims = new GoingOnClaims();
   private question = '';
 
   private phase: Phase = 'idle';
@@ -297,6 +299,8 @@ export class CommitRouter {
   /** Commits or speculates if due, else sets the timer for the next moment one could be. */
   private evaluate(): void {
     this.cancelTimer();
+    // Every event checks the VAD's open claim against the words, whatever else waits.
+    if (!this.disposed) this.goingOnClaims.review(this.lastWordEndS * 1000, this.clock.now());
     if (this.disposed || this.phase !== 'open') return;
     const lastWordEndS = this.lastWordEndS;
     const p = this.params;
@@ -330,13 +334,12 @@ export class CommitRouter {
     if (!holding) {
       if (now >= commitAt.atMs) return this.commit(commitAt.reason);
       due.push(commitAt.atMs);
-      const nextWordDue = this.nextWordDueUntil(now);
-      const goingOn = nextWordDue !== undefined && now < nextWordDue;
-      if (goingOn) due.push(nextWordDue);
+      const goingOnUntil = this.goingOnClaims.waitUntil(lastWordEndS * 1000, now, this.nextWordDueUntil(now));
+      if (goingOnUntil !== undefined) due.push(goingOnUntil);
       const speculateAt = speculateDueAt(evidence, {
         running: this.speculations.running,
         left: p.maxSpeculations - this.speculations.startedThisUtterance,
-        goingOn,
+        goingOn: goingOnUntil !== undefined,
         endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
         interimsPunctuated: this.interimsPunctuated,
       });

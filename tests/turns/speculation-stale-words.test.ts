@@ -36,7 +36,15 @@ describe('a speculation on words the caller is already talking past', () => {
   function call() {
     const clock = new ManualClock(0);
     const decisions: CommitDecision[] = [];
-    const router = new CommitRouter({ clock, onDecision: (d) => decisions.push(d) });
+    /** Clock ms of each decision. */
+    const times: number[] = [];
+    const router = new CommitRouter({
+      clock,
+      onDecision: (d) => {
+        decisions.push(d);
+        times.push(clock.now());
+      },
+    });
     const to = (atMs: number) => clock.advance(atMs - clock.now());
     /** A VAD event about audio `atMs`: an onset reported 40 ms later (two frames), an offset 140 (its hangover). */
     const vad = (event: VoiceActivityEvent) => {
@@ -47,7 +55,7 @@ describe('a speculation on words the caller is already talking past', () => {
       to(atMs);
       router.handle(event);
     };
-    return { decisions, vad, stt, to };
+    return { decisions, times, vad, stt, to };
   }
 
   const SENTENCE = 'so i am a backend engineer at a logistics company';
@@ -94,6 +102,42 @@ describe('a speculation on words the caller is already talking past', () => {
     expect(decisions.filter((d) => d.type === 'speculate').map((d) => d.type === 'speculate' && d.text)).toEqual([
       'so i am a backend engineer',
     ]);
+  });
+
+  it('stops waiting on the VAD in a call where twice no word followed what it heard (a noisy room)', () => {
+    const { decisions, times, vad, stt, to } = call();
+    firstWords(vad, stt);
+    // Three stretches of words, 3 s of the caller's silence after each; a television goes on
+    // under all of it, so the VAD's run never ends. The STT shows each stretch 300 ms after it.
+    const stretches = ['i am a backend engineer', 'at acme', 'in berlin'];
+    const words: Transcript['words'][number][] = [];
+    let atS = 0.5;
+    const speculatedAfterShown: number[] = [];
+    for (const stretch of stretches) {
+      for (const word of stretch.split(' ')) {
+        words.push({ word, startS: atS, endS: atS + 0.25, confidence: 0.95 });
+        atS += 0.3;
+      }
+      const endS = words.at(-1)!.endS;
+      const text = words.map((w) => w.word).join(' ');
+      const shownAtMs = endS * 1000 + 300;
+      const before = decisions.length;
+      stt(
+        { type: 'transcript', isFinal: false, speechFinal: false, text, words: [...words], startS: 0, durationS: endS },
+        shownAtMs,
+      );
+      to(shownAtMs + 2900);
+      const index = decisions.findIndex((d, i) => i >= before && d.type === 'speculate');
+      expect(index, `a speculation after "${stretch}"`).toBeGreaterThanOrEqual(0);
+      speculatedAfterShown.push(times[index]! - shownAtMs);
+      atS = endS + 3;
+    }
+    // The first two wait until the STT would have shown a next word (its report delay, learnt
+    // from these late words, after the word would have begun); neither came, so the third starts
+    // at once.
+    expect(speculatedAfterShown[0]).toBeGreaterThan(400);
+    expect(speculatedAfterShown[1]).toBeGreaterThan(400);
+    expect(speculatedAfterShown[2]).toBe(0);
   });
 });
 
