@@ -5,13 +5,12 @@ import { CallerPauses } from './caller-pauses.js';
 import type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
 import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
-import { GoingOnClaims } from './going-on-claims.js';
 import { Speculations } from './speculations.js';
 import { SttTiming } from './stt-timing.js';
 import { judgeCompleteness } from './thought-completeness.js';
 import { EPSILON_S, freshPart, isNoise } from './transcript-intake.js';
 import { UtteranceText } from './utterance-text.js';
-import { VoiceEvidence } from './voice-evidence.js';
+import { VoiceClues } from './voice-clues.js';
 
 export type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
 
@@ -56,9 +55,8 @@ export class CommitRouter {
   private readonly stageParams: StageCommitParams | undefined;
   private params: CommitParams;
   private readonly timing = new SttTiming();
+  private readonly voiceClues = new VoiceClues(this.timing);
   private readonly pauses = new CallerPauses();
-  private readonly voiceEvidence = new VoiceEvidence();
-  private readonly goingOnClaims = new GoingOnClaims();
   private question = '';
 
   private phase: Phase = 'idle';
@@ -162,7 +160,7 @@ export class CommitRouter {
    */
   voice(event: VoiceActivityEvent): void {
     if (this.disposed) return;
-    this.voiceEvidence.voice(event, this.clock.now());
+    this.voiceClues.voice(event, this.clock.now());
     if (this.phase !== 'open') return;
     if (event.type === 'voice-started' && event.atMs / 1000 > (this.text.lastWordEndS ?? 0) + EPSILON_S) {
       this.onsetAtMs = this.clock.now();
@@ -300,7 +298,7 @@ export class CommitRouter {
   private evaluate(): void {
     this.cancelTimer();
     // Every event checks the VAD's open claim against the words, whatever else waits.
-    if (!this.disposed) this.goingOnClaims.review(this.lastWordEndS * 1000, this.clock.now());
+    if (!this.disposed) this.voiceClues.review(this.lastWordEndS * 1000, this.clock.now());
     if (this.disposed || this.phase !== 'open') return;
     const lastWordEndS = this.lastWordEndS;
     const p = this.params;
@@ -334,7 +332,7 @@ export class CommitRouter {
     if (!holding) {
       if (now >= commitAt.atMs) return this.commit(commitAt.reason);
       due.push(commitAt.atMs);
-      const goingOnUntil = this.goingOnClaims.waitUntil(lastWordEndS * 1000, now, this.nextWordDueUntil(now));
+      const goingOnUntil = this.voiceClues.goingOnUntil(lastWordEndS * 1000, now);
       if (goingOnUntil !== undefined) due.push(goingOnUntil);
       const speculateAt = speculateDueAt(evidence, {
         running: this.speculations.running,
@@ -363,23 +361,7 @@ export class CommitRouter {
    */
   private voicePauseOverAt(pauseMs: number, settledOnly = true): number {
     if (settledOnly && !this.latestFinal) return Number.POSITIVE_INFINITY;
-    const lastWordEndMs = this.lastWordEndS * 1000;
-    const saidAt = this.voiceEvidence.silentAfter(lastWordEndMs);
-    const reportedBy = this.voiceEvidence.reportedBy(lastWordEndMs + pauseMs);
-    if (saidAt === undefined || reportedBy === undefined) return Number.POSITIVE_INFINITY;
-    return Math.max(saidAt, reportedBy);
-  }
-
-  /**
-   * Until when the VAD's evidence says the caller spoke past the last word the STT showed, so a
-   * next word is still to be shown (undefined: no such evidence). It lapses once the STT would
-   * have shown that word: a voice it does not transcribe (a television, a far-off talker) then
-   * no longer holds the reply back.
-   */
-  private nextWordDueUntil(now: number): number | undefined {
-    const nextWordMs = this.voiceEvidence.nextWordBy(this.lastWordEndS * 1000, now);
-    if (nextWordMs === undefined) return undefined;
-    return this.timing.audioToClockMs(nextWordMs / 1000) + this.timing.wordReportMs;
+    return this.voiceClues.pauseOverAt(this.lastWordEndS * 1000, pauseMs);
   }
 
   private speculate(): void {
