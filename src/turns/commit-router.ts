@@ -297,9 +297,9 @@ export class CommitRouter {
   /** Commits or speculates if due, else sets the timer for the next moment one could be. */
   private evaluate(): void {
     this.cancelTimer();
-    // Every event checks the VAD's open claim against the words, whatever else waits.
-    if (!this.disposed) this.voiceClues.review(this.lastWordEndS * 1000, this.clock.now());
     if (this.disposed || this.phase !== 'open') return;
+    // Every event checks the VAD's open claim against the words, whatever else waits.
+    this.voiceClues.review(this.clock.now(), (ms) => this.hasWordAfter(ms / 1000));
     const lastWordEndS = this.lastWordEndS;
     const p = this.params;
     const now = this.clock.now();

@@ -39,18 +39,27 @@ export class GoingOnClaims {
    * no longer believed.
    */
   waitUntil(lastWordEndMs: number, nowMs: number, vadUntilMs: number | undefined): number | undefined {
-    this.review(lastWordEndMs, nowMs);
-    if (!this.trusted || vadUntilMs === undefined || nowMs >= vadUntilMs) return undefined;
-    if (this.open?.wordEndMs !== lastWordEndMs) this.open = { wordEndMs: lastWordEndMs, untilMs: vadUntilMs };
+    const open = this.open?.wordEndMs === lastWordEndMs ? this.open : undefined;
+    if (vadUntilMs === undefined) {
+      // The VAD took it back before it lapsed (the voice ended soon after all): no claim to judge.
+      if (open && nowMs < open.untilMs) this.open = undefined;
+      return undefined;
+    }
+    if (!this.trusted || nowMs >= vadUntilMs) return undefined;
+    if (open) open.untilMs = Math.max(open.untilMs, vadUntilMs);
+    else this.open = { wordEndMs: lastWordEndMs, untilMs: vadUntilMs };
     return vadUntilMs;
   }
 
-  /** The STT's last word now ends at `lastWordEndMs`: an open claim it moved past is confirmed, one long past its time refuted. */
-  review(lastWordEndMs: number, nowMs: number): void {
+  /**
+   * Judges the open claim at clock `nowMs`: `shownAfter(ms)` tells whether the STT now shows a word
+   * that starts after audio `ms` (a new word, not the last one re-timed).
+   */
+  review(nowMs: number, shownAfter: (audioMs: number) => boolean): void {
     const open = this.open;
     if (!open) return;
     const judgedBy = open.untilMs + this.graceMs;
-    if (lastWordEndMs > open.wordEndMs && nowMs <= judgedBy) {
+    if (nowMs <= judgedBy && shownAfter(open.wordEndMs)) {
       this.open = undefined;
     } else if (nowMs > judgedBy) {
       this.refuted += 1;

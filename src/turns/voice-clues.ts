@@ -20,9 +20,9 @@ export class VoiceClues {
     this.evidence.voice(event, nowMs);
   }
 
-  /** Every event: an open claim is judged against the STT's last word, ending at audio `lastWordEndMs`. */
-  review(lastWordEndMs: number, nowMs: number): void {
-    this.claims.review(lastWordEndMs, nowMs);
+  /** Every event: an open claim is judged; `shownAfter(ms)`: the STT shows a word starting after audio `ms`. */
+  review(nowMs: number, shownAfter: (audioMs: number) => boolean): void {
+    this.claims.review(nowMs, shownAfter);
   }
 
   /** When the VAD shows a silence of `pauseMs` after the word ending at `lastWordEndMs`; +∞ without its evidence. */

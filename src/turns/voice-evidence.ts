@@ -75,6 +75,8 @@ export class VoiceEvidence {
     const pastMs = lastWordEndMs + this.lateMs + this.offsetAfterMs;
     if (this.voicing) {
       if (this.voicingSinceMs > lastWordEndMs) return this.voicingSinceMs;
+      // Judged on the onset report delay, a little sooner than the VAD's offset would come: a
+      // voice that ends soon after all takes the claim back (GoingOnClaims judges none then).
       const offsetDueBy = this.reportedBy(pastMs);
       return offsetDueBy !== undefined && nowMs > offsetDueBy ? wordGapEndMs : undefined;
     }
