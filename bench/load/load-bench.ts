@@ -13,6 +13,9 @@
  *     --voice-speed X          the fake TTS speaks X times faster than 70 ms a character (default 2)
  *     --max-seconds S          callers still on the line after S seconds hang up (default 300), so a run always ends
  *     --cpu-prof DIR           run the service with --cpu-prof into DIR
+ *     --perf-map               run the service with --perf-basic-prof, for `perf record -e cpu-clock`:
+ *                              V8's sampler counts wall time, so a write that wakes another process
+ *                              on the same core is charged the time that process ran
  *     --label TEXT             a word for the results file name
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -48,6 +51,7 @@ const rampS = numberArg('ramp', 10);
 const maxAnswers = numberArg('answers', 10);
 const voiceSpeed = numberArg('voice-speed', 2);
 const cpuProfDir = arg('cpu-prof');
+const perfMap = process.argv.includes('--perf-map');
 const maxSeconds = numberArg('max-seconds', 300);
 const label = arg('label');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -77,7 +81,10 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'load-'));
   const service = await startServiceProcess({
     port,
-    ...(cpuProfDir ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] } : {}),
+    nodeArgs: [
+      ...(cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : []),
+      ...(perfMap ? ['--perf-basic-prof'] : []),
+    ],
     env: {
       PUBLIC_URL,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
