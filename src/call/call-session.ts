@@ -106,8 +106,9 @@ export class CallSession implements CallHandler {
         interview.apply({ type: 'call_started', atMs: interview.now(), context: this.deps.context });
         return;
       case 'media':
-        this.stt?.sendAudio(input.mulaw);
+        // The VAD first: whether the frame holds a sound sets how soon it must reach the STT.
         this.parts.caller.onAudio(input.mulaw, input.atMs);
+        this.stt?.sendAudio(input.mulaw, this.parts.caller.audioPace());
         return;
       case 'dtmf':
         interview.apply({ type: 'dtmf_received', atMs: interview.now(), digit: input.digit });

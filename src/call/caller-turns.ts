@@ -7,7 +7,7 @@
  */
 import type { MediaSink } from '../media/media-session.js';
 import type { Logger } from '../observability/logger.js';
-import type { SttEvent } from '../stt/stt-stream.js';
+import type { AudioPace, SttEvent } from '../stt/stt-stream.js';
 import { isBackchannel } from '../turns/backchannel.js';
 import type { BargeInDecision, BargeInPolicy } from '../turns/barge-in-policy.js';
 import type { CommitDecision, CommitRouter } from '../turns/commit-router.js';
@@ -19,6 +19,13 @@ import type { CallInterview } from './call-interview.js';
 import type { ConversationHistory } from './conversation-history.js';
 import { countsAsSpeechStart } from './real-speech.js';
 import type { TurnTransaction } from './turn-transaction.js';
+
+/**
+ * Quiet this long, the caller's audio may go to the STT in larger messages. Longer than the STT's
+ * utterance end (1 s after the last word) takes to arrive, so every result the turn-taking
+ * weighs comes at the live pace; the first sound ends it (VoiceActivityDetector.quietForMs).
+ */
+const QUIET_PACE_AFTER_MS = 2000;
 
 export interface CallerTurnsOptions {
   router: CommitRouter;
@@ -75,6 +82,11 @@ export class CallerTurns {
       this.o.router.voice(event);
       if (this.agentAudible) this.o.bargeIn.voice(event);
     }
+  }
+
+  /** The pace for the caller audio the VAD has just heard (after onAudio). */
+  audioPace(): AudioPace {
+    return this.o.vad.quietForMs() >= QUIET_PACE_AFTER_MS ? 'quiet' : 'live';
   }
 
   onCommitDecided(decision: CommitDecision): void {

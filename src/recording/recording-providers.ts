@@ -29,9 +29,9 @@ export function recordingSttProvider(inner: SttProvider, recorder: CallRecorder)
         },
       });
       return {
-        sendAudio(mulaw) {
+        sendAudio(mulaw, pace) {
           bytesSent += mulaw.length;
-          stream.sendAudio(mulaw);
+          stream.sendAudio(mulaw, pace);
         },
         finalize: () => stream.finalize(),
         close: () => stream.close(),

@@ -14,7 +14,7 @@ import { withRetry } from '../lib/retry.js';
 import type { Logger } from '../observability/logger.js';
 import { translateListenMessage } from './deepgram-results.js';
 import { RecentAudio } from './recent-audio.js';
-import type { SttEvent, SttOpenOptions, SttStream } from './stt-stream.js';
+import type { AudioPace, SttEvent, SttOpenOptions, SttStream } from './stt-stream.js';
 
 type ListenConnectArgs = Parameters<DeepgramClient['listen']['v1']['connect']>[0];
 type ListenSocket = Awaited<ReturnType<DeepgramClient['listen']['v1']['connect']>>;
@@ -36,6 +36,8 @@ export interface DeepgramSttStreamSettings {
   closeTimeoutMs: number;
   /** Audio a WebSocket message carries at least, bytes (Twilio's frames are batched up to it). */
   chunkBytes: number;
+  /** The same while the caller is quiet (`AudioPace` 'quiet'), bytes. */
+  quietChunkBytes: number;
 }
 
 type State = 'idle' | 'connecting' | 'open' | 'closing' | 'closed';
@@ -60,6 +62,8 @@ export class DeepgramSttStream implements SttStream {
   /** Frames sent to us but not yet to the socket, waiting to make up a chunk. */
   private pending: Buffer[] = [];
   private pendingBytes = 0;
+  /** The last audio came at the quiet pace: chunks are quietChunkBytes. */
+  private quiet = false;
   private keepAliveTimer: Timer | undefined;
   private closeTimer: Timer | undefined;
   private connectAbort: AbortController | undefined;
@@ -88,11 +92,15 @@ export class DeepgramSttStream implements SttStream {
     void this.connect(ErrorCodes.STT_CONNECT_FAILED);
   }
 
-  sendAudio(mulaw: Buffer): void {
+  sendAudio(mulaw: Buffer, pace: AudioPace = 'live'): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.recent.push(mulaw);
     if (this.state !== 'open') return;
+    const wasQuiet = this.quiet;
+    this.quiet = pace === 'quiet';
     this.queue(mulaw);
+    // The caller stirred: what waited for a quiet chunk goes now, with this frame.
+    if (wasQuiet && !this.quiet) this.flushPending();
   }
 
   finalize(): void {
@@ -193,7 +201,8 @@ export class DeepgramSttStream implements SttStream {
   private queue(mulaw: Buffer): void {
     this.pending.push(mulaw);
     this.pendingBytes += mulaw.length;
-    if (this.pendingBytes >= this.settings.chunkBytes) this.flushPending();
+    if (this.pendingBytes >= (this.quiet ? this.settings.quietChunkBytes : this.settings.chunkBytes))
+      this.flushPending();
   }
 
   /** Sends the frames waiting for a whole chunk, as one message. */

@@ -45,6 +45,12 @@ export interface DeepgramSttOptions {
    * 20–250 ms a message).
    */
   audioChunkMs?: number;
+  /**
+   * The same while the caller has been quiet a while (`AudioPace` 'quiet'), ms. Default 160:
+   * most of a call the caller listens, and a quarter of the messages then costs nothing, since
+   * the first frame that is not quiet takes what waited with it at once.
+   */
+  quietAudioChunkMs?: number;
 }
 
 /** μ-law 8 kHz mono: one byte a sample. */
@@ -62,6 +68,7 @@ export const DEEPGRAM_STT_DEFAULTS = {
   connectTimeoutMs: 5000,
   closeTimeoutMs: 2000,
   audioChunkMs: 40,
+  quietAudioChunkMs: 160,
 } as const;
 
 export class DeepgramStt implements SttProvider {
@@ -102,6 +109,7 @@ export class DeepgramStt implements SttProvider {
         connectTimeoutMs: o.connectTimeoutMs,
         closeTimeoutMs: o.closeTimeoutMs,
         chunkBytes: (o.audioChunkMs / 1000) * BYTES_PER_SECOND,
+        quietChunkBytes: (Math.max(o.audioChunkMs, o.quietAudioChunkMs) / 1000) * BYTES_PER_SECOND,
       },
       handlers,
     );

@@ -31,9 +31,16 @@ export type SttEvent =
   | { type: 'speech-started' /** Audio seconds where speech began. */; atS: number }
   | { type: 'utterance-end' /** Audio seconds of the last finalised word's end. */; lastWordEndS: number };
 
+/**
+ * How soon caller audio must reach the provider. `live` (the default): at the stream's usual
+ * grain, and anything waiting goes with it at once. `quiet`: the caller has made no sound for a
+ * while, so it may wait in larger messages (fewer writes; nothing the turn-taking weighs is due).
+ */
+export type AudioPace = 'live' | 'quiet';
+
 export interface SttStream {
-  /** Caller audio, μ-law 8 kHz mono, any length; sent as it arrives. */
-  sendAudio(mulaw: Buffer): void;
+  /** Caller audio, μ-law 8 kHz mono, any length; sent as it arrives, at `pace`. */
+  sendAudio(mulaw: Buffer, pace?: AudioPace): void;
   /** Ask the provider to flush what it has into final results now. */
   finalize(): void;
   /** Finish: flush, then close. Resolves once closed; never rejects. */

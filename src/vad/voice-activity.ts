@@ -32,6 +32,8 @@ export interface VoiceActivityOptions {
   floorRiseDbPerS?: number;
   /** Frames quieter than this are silence whatever the floor, dBFS. Default −55. */
   absoluteFloorDb?: number;
+  /** Energy above the floor that ends the line's quiet (`quietForMs`), dB. Default 6: half an onset. */
+  stirDb?: number;
 }
 
 const SAMPLE_RATE = 8000;
@@ -48,6 +50,7 @@ export class VoiceActivityDetector {
   private readonly minPeriodicity: number;
   private readonly floorRisePerFrameDb: number;
   private readonly absoluteFloorDb: number;
+  private readonly stirDb: number;
   private floorDb: number | undefined;
   /** The previous frame and this one, for pitch lags longer than a frame. */
   private readonly window = new Float32Array(FRAME_SAMPLES * 2);
@@ -59,6 +62,9 @@ export class VoiceActivityDetector {
   private onsetMs = 0;
   private lastVoicedEndMs = 0;
   private unvoiced = 0;
+  /** Media ms where the line's quiet began (the end of the last frame that stirred), and the last frame's end. */
+  private quietFromMs: number | undefined;
+  private lastFrameEndMs = 0;
 
   constructor(options: VoiceActivityOptions = {}) {
     this.onsetDb = options.onsetDb ?? 12;
@@ -67,6 +73,16 @@ export class VoiceActivityDetector {
     this.minPeriodicity = options.minPeriodicity ?? 0.45;
     this.floorRisePerFrameDb = ((options.floorRiseDbPerS ?? 3) * FRAME_MS) / 1000;
     this.absoluteFloorDb = options.absoluteFloorDb ?? -55;
+    this.stirDb = options.stirDb ?? 6;
+  }
+
+  /**
+   * How long the line has been quiet after the last frame pushed, ms: since the end of the last
+   * frame that was voiced or stood `stirDb` above the floor (a soft or unvoiced start of speech
+   * counts; steady line noise does not). Zero right after such a frame, before any onset.
+   */
+  quietForMs(): number {
+    return this.lastFrameEndMs - (this.quietFromMs ?? this.lastFrameEndMs);
   }
 
   /** Whether the caller is speaking now (after the last frame). */
@@ -81,6 +97,7 @@ export class VoiceActivityDetector {
     for (let i = 0; i < FRAME_SAMPLES; i++) this.window[FRAME_SAMPLES + i] = (pcm[i] ?? 0) / 32768;
     const energyDb = frameDb(this.window, FRAME_SAMPLES);
     const frameVoiced = this.isVoiced(energyDb);
+    this.trackQuiet(energyDb, frameVoiced, atMs);
     this.trackFloor(energyDb, frameVoiced);
     return this.step(frameVoiced, atMs);
   }
@@ -89,6 +106,14 @@ export class VoiceActivityDetector {
     if (energyDb < this.absoluteFloorDb) return false;
     if (this.floorDb !== undefined && energyDb < this.floorDb + this.onsetDb) return false;
     return isPeriodic(this.window, this.minPeriodicity, this.pitchHint);
+  }
+
+  private trackQuiet(energyDb: number, frameVoiced: boolean, atMs: number): void {
+    this.lastFrameEndMs = atMs + FRAME_MS;
+    const stirred =
+      frameVoiced ||
+      (energyDb >= this.absoluteFloorDb && (this.floorDb === undefined || energyDb >= this.floorDb + this.stirDb));
+    if (stirred || this.quietFromMs === undefined) this.quietFromMs = stirred ? this.lastFrameEndMs : atMs;
   }
 
   /** The floor drops to any quieter frame at once and creeps up through unvoiced ones. */

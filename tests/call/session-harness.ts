@@ -13,7 +13,7 @@ import type { LlmProvider } from '../../src/llm/reply-stream.js';
 import { OutboundPlayer } from '../../src/media/outbound-player.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import type { SttEvent, SttOpenOptions, SttProvider } from '../../src/stt/stt-stream.js';
+import type { AudioPace, SttEvent, SttOpenOptions, SttProvider } from '../../src/stt/stt-stream.js';
 import type { Synthesizer } from '../../src/tts/synthesizer.js';
 
 export const AGENT_REPLY = 'Thank you, Sam.';
@@ -27,10 +27,12 @@ export function sessionHarness(options: { holdFlush?: boolean } = {}) {
   const definition = createDefinitionRegistry().get('default');
   const signals: { port: string; signal: AbortSignal }[] = [];
   let sttOptions: SttOpenOptions | undefined;
+  /** The pace each frame of caller audio was handed to the STT at, in order. */
+  const sttPaces: AudioPace[] = [];
   const stt: SttProvider = {
     open(openOptions) {
       sttOptions = openOptions;
-      return { sendAudio: () => {}, finalize: () => {}, close: async () => {} };
+      return { sendAudio: (_mulaw, pace = 'live') => sttPaces.push(pace), finalize: () => {}, close: async () => {} };
     },
   };
   const llm: LlmProvider = {
@@ -109,6 +111,7 @@ export function sessionHarness(options: { holdFlush?: boolean } = {}) {
     finished,
     summaries,
     stt: () => sttOptions,
+    sttPaces,
     releaseFlush: () => releaseFlush(),
     hear: (event: SttEvent) => sttOptions?.onEvent(event),
     /** Advances `ms` (a multiple of 20) a frame at a time, echoing marks played, letting promises run. */

@@ -2,11 +2,13 @@
  * Caller audio goes to Deepgram in 40 ms messages, not Twilio's 20 ms frames: one WebSocket
  * message (a write system call on each side) per 20 ms of every call was the largest CPU cost
  * under load. Audio still waiting for a whole chunk goes out before Finalize and CloseStream, so
- * neither cuts the last word short.
+ * neither cuts the last word short. While the caller is quiet the messages grow to 160 ms (the
+ * agent speaking, a long pause), and the first frame that is not quiet takes everything waiting
+ * with it at once, so a caller who starts to speak is heard no later than before.
  */
 import { afterEach, expect, it, vi } from 'vitest';
 import { type DeepgramFake, startDeepgramFake } from '../../testing/fakes/deepgram-fake.js';
-import { openStt, sendAudio } from './deepgram-stt-harness.js';
+import { callAudio, openStt, sendAudio } from './deepgram-stt-harness.js';
 
 let fake: DeepgramFake | undefined;
 afterEach(async () => {
@@ -42,4 +44,24 @@ it('flushes a half chunk before Finalize, and before CloseStream', async () => {
   await stream.close();
   expect(session.controlMessages.at(-1)).toBe('CloseStream');
   expect(session.bytesReceived).toBe(4160);
+});
+
+it('sends 160 ms a message while the caller is quiet; the first frame that is not goes out at once with what waited', async () => {
+  fake = await startDeepgramFake({ keepAudio: true });
+  const { stream } = openStt(fake);
+  const session = await fake.waitForListenSession(0);
+  sendAudio(stream, 0, 0.04);
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(320));
+  for (const frame of callAudio(0.04, 0.44)) stream.sendAudio(frame, 'quiet'); // 20 frames: two chunks, 4 frames over
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(320 + 2 * 1280));
+  expect(session.audioMessages).toBe(3);
+
+  stream.sendAudio(callAudio(0.44, 0.46)[0]!, 'live');
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(320 + 2 * 1280 + 5 * 160));
+  expect(session.audioMessages).toBe(4);
+  sendAudio(stream, 0.46, 0.5);
+  await vi.waitFor(() => expect(session.bytesReceived).toBe(4000));
+  expect(session.audioMessages).toBe(5);
+  expect(session.audio.equals(Buffer.concat(callAudio(0, 0.5)))).toBe(true);
+  await stream.close();
 });

@@ -57,3 +57,52 @@ describe('voice activity on synthetic caller audio', () => {
     expect(events.map((e) => e.type)).toEqual(['voice-started', 'voice-stopped', 'voice-started', 'voice-stopped']);
   });
 });
+
+/**
+ * quietForMs: how long the line has made no sound worth sending promptly to the STT (the STT's
+ * messages grow while the caller is quiet). It must end on the first frame of a voice, sooner
+ * than the onset (two voiced frames), and for a voice too soft to be an onset; line noise alone,
+ * at any level, never ends it.
+ */
+describe('how long the caller has been quiet', () => {
+  let onsets = 0;
+  function quietAfterEachFrame(seed: number, options: SyntheticAudioOptions): { endMs: number; quietMs: number }[] {
+    const vad = new VoiceActivityDetector();
+    onsets = 0;
+    return frames(synthesize(new SeededRandom(seed), options)).map(({ atMs, frame }) => {
+      onsets += vad.push(frame, atMs).filter((e) => e.type === 'voice-started').length;
+      return { endMs: atMs + 20, quietMs: vad.quietForMs() };
+    });
+  }
+
+  it('grows through line noise alone, at any level', () => {
+    for (const seed of SEEDS) {
+      for (const noiseDb of [-60, -45, -30]) {
+        const after = quietAfterEachFrame(seed, { durationMs: 4000, noiseDb, spans: [] });
+        expect(after.at(-1)?.quietMs, `seed ${seed} noise ${noiseDb}`).toBeGreaterThanOrEqual(3900);
+      }
+    }
+  });
+
+  it.each([
+    ['a voice', -22],
+    ['a voice too soft for an onset', -53],
+  ] as const)('ends on the first whole frame of %s, and counts again from its end', (_name, voiceDb) => {
+    for (const seed of SEEDS) {
+      const fromMs = 1000 + seed * 20;
+      const toMs = fromMs + 600;
+      const after = quietAfterEachFrame(seed, {
+        durationMs: toMs + 2500,
+        noiseDb: -62,
+        voiceDb,
+        spans: [{ kind: 'voice', fromMs, toMs }],
+      });
+      const where = `seed ${seed}, voice ${voiceDb} dBFS at ${fromMs}–${toMs} ms`;
+      if (voiceDb < -52) expect(onsets, where).toBe(0);
+      expect(after.find((f) => f.endMs === fromMs)?.quietMs, where).toBeGreaterThanOrEqual(fromMs - 20);
+      expect(after.find((f) => f.endMs === fromMs + 40)?.quietMs, where).toBe(0);
+      const last = after.at(-1)!;
+      expect(Math.abs(last.quietMs - (last.endMs - toMs)), where).toBeLessThanOrEqual(60);
+    }
+  });
+});
