@@ -23,6 +23,9 @@ export function mulawToPcm16(mulaw: Buffer): Int16Array {
   return alawmulaw.mulaw.decode(mulaw);
 }
 
+/** Every μ-law code's 16-bit value, by code: a decode is one lookup a sample, no allocation. */
+export const MULAW_VALUES: Int16Array = mulawToPcm16(Buffer.from(Array.from({ length: 256 }, (_, code) => code)));
+
 export function pcm16ToMulaw(pcm: Int16Array): Buffer {
   return Buffer.from(alawmulaw.mulaw.encode(pcm));
 }

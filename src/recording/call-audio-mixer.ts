@@ -1,4 +1,4 @@
-import { mulawToPcm16 } from '../media/audio-codec.js';
+import { MULAW_VALUES } from '../media/audio-codec.js';
 
 /**
  * Mixes a call's two sides into one 16-bit track as the caller heard it, a window at a time.
@@ -26,11 +26,7 @@ const SILENCE = 0xff;
 const SIDE_GAIN = 0.8;
 
 /** Every μ-law code's 16-bit value, pre-scaled by SIDE_GAIN: one lookup a sample when mixing. */
-const DECODED = (() => {
-  const codes = Buffer.alloc(256);
-  for (let i = 0; i < 256; i++) codes[i] = i;
-  return Float32Array.from(mulawToPcm16(codes), (s) => s * SIDE_GAIN);
-})();
+const DECODED = Float32Array.from(MULAW_VALUES, (s) => s * SIDE_GAIN);
 
 export class CallAudioMixer {
   private readonly capacity: number;

@@ -11,7 +11,7 @@
  * frames and is stamped at the end of the last voiced one. A click of one or two frames is
  * reported as nothing.
  */
-import { mulawToPcm16 } from '../media/audio-codec.js';
+import { MULAW_VALUES } from '../media/audio-codec.js';
 
 export type VoiceActivityEvent =
   /** Media ms where the voiced run began. */
@@ -42,6 +42,8 @@ const FRAME_MS = 20;
 /** Pitch lags searched: 400 Hz (20 samples) down to ~70 Hz (114 samples, within two frames). */
 const MIN_LAG = 20;
 const MAX_LAG = 114;
+/** Every μ-law code as a sample in −1…1: a frame is decoded by lookup, nothing allocated. */
+const MULAW_UNIT = Float32Array.from(MULAW_VALUES, (s) => s / 32768);
 
 export class VoiceActivityDetector {
   private readonly onsetDb: number;
@@ -92,9 +94,11 @@ export class VoiceActivityDetector {
 
   /** One 20 ms frame (160 μ-law bytes) that starts at media `atMs`; returns what it decided. */
   push(mulaw: Buffer, atMs: number): VoiceActivityEvent[] {
-    const pcm = mulawToPcm16(mulaw);
     this.window.copyWithin(0, FRAME_SAMPLES);
-    for (let i = 0; i < FRAME_SAMPLES; i++) this.window[FRAME_SAMPLES + i] = (pcm[i] ?? 0) / 32768;
+    for (let i = 0; i < FRAME_SAMPLES; i++) {
+      const code = mulaw[i];
+      this.window[FRAME_SAMPLES + i] = code === undefined ? 0 : (MULAW_UNIT[code] ?? 0);
+    }
     const energyDb = frameDb(this.window, FRAME_SAMPLES);
     const frameVoiced = this.isVoiced(energyDb);
     this.trackQuiet(energyDb, frameVoiced, atMs);

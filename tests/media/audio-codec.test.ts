@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeWav, mulawToPcm16, pcm16ToMulaw, resamplePcm16 } from '../../src/media/audio-codec.js';
+import { encodeWav, MULAW_VALUES, mulawToPcm16, pcm16ToMulaw, resamplePcm16 } from '../../src/media/audio-codec.js';
 
 describe('audio codec', () => {
   it('round-trips μ-law through PCM (μ-law is its own fixed point after one pass)', () => {
@@ -27,4 +27,11 @@ describe('audio codec', () => {
     expect(wav.readUInt32LE(40)).toBe(6);
     expect(wav.length).toBe(50);
   });
+});
+
+it('the μ-law table gives each code the value the decoder gives it (the VAD and the mixer decode by lookup)', () => {
+  const codes = Buffer.from(Array.from({ length: 256 }, (_, code) => code));
+  expect(Array.from(MULAW_VALUES)).toEqual(Array.from(mulawToPcm16(codes)));
+  expect(MULAW_VALUES[0xff]).toBe(0);
+  expect(MULAW_VALUES[0x00]).toBe(-32124);
 });
