@@ -16,6 +16,7 @@
  *     --perf-map               run the service with --perf-basic-prof, for `perf record -e cpu-clock`:
  *                              V8's sampler counts wall time, so a write that wakes another process
  *                              on the same core is charged the time that process ran
+ *     --node-options TEXT      NODE_OPTIONS for the service and its workers (e.g. a V8 heap flag to compare)
  *     --label TEXT             a word for the results file name
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -52,6 +53,7 @@ const maxAnswers = numberArg('answers', 10);
 const voiceSpeed = numberArg('voice-speed', 2);
 const cpuProfDir = arg('cpu-prof');
 const perfMap = process.argv.includes('--perf-map');
+const nodeOptions = arg('node-options');
 const maxSeconds = numberArg('max-seconds', 300);
 const label = arg('label');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -102,6 +104,7 @@ async function main(): Promise<void> {
       API_RATE_LIMIT_PER_ADDRESS: '0',
       API_RATE_LIMIT_PER_KEY: '0',
       ...(workers ? { WORKERS: workers } : {}),
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       ...(db === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   });
