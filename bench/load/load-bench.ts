@@ -16,6 +16,8 @@
  *     --perf-map               run the service with --perf-basic-prof, for `perf record -e cpu-clock`:
  *                              V8's sampler counts wall time, so a write that wakes another process
  *                              on the same core is charged the time that process ran
+ *     --perf-record FILE       with --perf-map: `perf record` the service's processes for 50 s once
+ *                              every call is dialled (read it with bench/load/perf-summary.ts)
  *     --node-options TEXT      NODE_OPTIONS for the service and its workers (e.g. a V8 heap flag to compare)
  *     --label TEXT             a word for the results file name
  */
@@ -31,7 +33,8 @@ import { BENCH_LATENCY } from '../provider-latency.js';
 import { FLUENT_CANDIDATES } from '../scenarios.js';
 import { type LoadCallResult, runLoadCall } from './load-caller.js';
 import { summariseLoad } from './load-report.js';
-import { startServiceProcess } from './service-process.js';
+import { recordPerf } from './perf-record.js';
+import { processTree, startServiceProcess } from './service-process.js';
 
 const AUTH_TOKEN = 'load-auth-token-0123456789abcdef';
 const API_KEY = 'load-api-key-0123456789';
@@ -52,7 +55,8 @@ const rampS = numberArg('ramp', 10);
 const maxAnswers = numberArg('answers', 10);
 const voiceSpeed = numberArg('voice-speed', 2);
 const cpuProfDir = arg('cpu-prof');
-const perfMap = process.argv.includes('--perf-map');
+const perfRecordFile = arg('perf-record');
+const perfMap = process.argv.includes('--perf-map') || perfRecordFile !== undefined;
 const nodeOptions = arg('node-options');
 const maxSeconds = numberArg('max-seconds', 300);
 const label = arg('label');
@@ -139,6 +143,14 @@ async function main(): Promise<void> {
   }, 15_000);
   let done = 0;
   const began = service.sample();
+  const perf = perfRecordFile
+    ? recordPerf({
+        file: perfRecordFile,
+        afterMs: rampS * 1000 + 5000,
+        seconds: 50,
+        pids: () => processTree(service.child.pid!),
+      })
+    : undefined;
   const deadlineAt = performance.now() + maxSeconds * 1000;
   const results: LoadCallResult[] = await Promise.all(
     Array.from({ length: calls }, async (_, index) => {
@@ -165,6 +177,7 @@ async function main(): Promise<void> {
     }),
   );
   const ended = service.sample();
+  await perf;
   clearInterval(scrape);
   clearInterval(progress);
   driverLoop.disable();

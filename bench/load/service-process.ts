@@ -30,7 +30,7 @@ export function directChildren(parent: number): number[] {
 }
 
 /** The pids of `root` and all its descendants. */
-function processTree(root: number): number[] {
+export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
