@@ -32,6 +32,17 @@ describe('a candidate who says nothing', () => {
     expect(h.stage).toBe('ended');
   });
 
+  it('gives the silence in whole ms in the call end reason, on a clock with fractions (performance.now)', () => {
+    const h = new InterviewHarness();
+    h.advance(0.37);
+    h.start();
+    h.playAll();
+    h.advance(h.state.definition.silence.hangUpAfterMs + 0.25);
+    h.playAll();
+    const [end] = h.of('end_call') as { reason?: string }[];
+    expect(end?.reason).toMatch(/^no answer for \d+ ms$/);
+  });
+
   it('starts over when the candidate speaks after a prompt', () => {
     const h = new InterviewHarness();
     const { silence, phrases } = h.state.definition;
