@@ -19,6 +19,7 @@
  *     --perf-record FILE       with --perf-map: `perf record` the service's processes for 50 s once
  *                              every call is dialled (read it with bench/load/perf-summary.ts)
  *     --node-options TEXT      NODE_OPTIONS for the service and its workers (e.g. a V8 heap flag to compare)
+ *     --service-env K=V        one more environment variable for the service (repeatable)
  *     --label TEXT             a word for the results file name
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,9 @@ const cpuProfDir = arg('cpu-prof');
 const perfRecordFile = arg('perf-record');
 const perfMap = process.argv.includes('--perf-map') || perfRecordFile !== undefined;
 const nodeOptions = arg('node-options');
+const serviceEnv = Object.fromEntries(
+  process.argv.flatMap((a, i) => (process.argv[i - 1] === '--service-env' && a.includes('=') ? [a.split(/=(.*)/s, 2)] : [])),
+) as Record<string, string>;
 const maxSeconds = numberArg('max-seconds', 300);
 const label = arg('label');
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,6 +113,7 @@ async function main(): Promise<void> {
       API_RATE_LIMIT_PER_KEY: '0',
       ...(workers ? { WORKERS: workers } : {}),
       ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...serviceEnv,
       ...(db === 'postgres' && databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
   });
