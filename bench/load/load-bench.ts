@@ -60,7 +60,9 @@ const perfRecordFile = arg('perf-record');
 const perfMap = process.argv.includes('--perf-map') || perfRecordFile !== undefined;
 const nodeOptions = arg('node-options');
 const serviceEnv = Object.fromEntries(
-  process.argv.flatMap((a, i) => (process.argv[i - 1] === '--service-env' && a.includes('=') ? [a.split(/=(.*)/s, 2)] : [])),
+  process.argv.flatMap((a, i) =>
+    process.argv[i - 1] === '--service-env' && a.includes('=') ? [a.split(/=(.*)/s, 2)] : [],
+  ),
 ) as Record<string, string>;
 const maxSeconds = numberArg('max-seconds', 300);
 const label = arg('label');

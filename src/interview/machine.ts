@@ -274,7 +274,12 @@ function onSilence(step: Step, atMs: number): void {
     step.say(phrases.stillThere, 'silence_prompt');
     step.startTimer('silence', silence.hangUpAfterMs - silentForMs);
   } else {
-    step.closeInterview('no_response', 'no_response', `no answer for ${Math.round(silentForMs)} ms`, phrases.goodbye.noResponse);
+    step.closeInterview(
+      'no_response',
+      'no_response',
+      `no answer for ${Math.round(silentForMs)} ms`,
+      phrases.goodbye.noResponse,
+    );
   }
 }
 
