@@ -6,6 +6,7 @@
  * naive pipeline needs to redo the same turn (the utterance, the LLM requests, the spoken text).
  */
 import { omitUndefined } from '../src/lib/omit-undefined.js';
+import { sameMeaning } from '../src/turns/same-meaning.js';
 import type { SpeechSegment } from '../testing/scripted-partials.js';
 import type { CallObservation, Scenario, Utterance } from './call-driver.js';
 import { lastUserText, streamedText, type TappedLlmRequest, type TappedTtsRequest, type WireTap } from './wire-tap.js';
@@ -185,11 +186,19 @@ export function analyseCall(obs: CallObservation, tap: WireTap): CallFigures {
 
 /**
  * The LLM requests that produced a turn's reply: the one answering the committed text (sent
- * before the commit when a speculation was used, else the first after it), then any follow-up
+ * before the commit when a speculation was used, else the first after it; the same words by
+ * `sameMeaning`), then any follow-up
  * a tool call brought (same candidate line, sent after the previous answer ended).
  */
-function requestChain(llm: TappedLlmRequest[], text: string, commit: number, speculative: boolean): TappedLlmRequest[] {
-  const answering = llm.filter((r) => r.endedAt !== undefined && lastUserText(r) === text);
+export function requestChain(
+  llm: TappedLlmRequest[],
+  text: string,
+  commit: number,
+  speculative: boolean,
+): TappedLlmRequest[] {
+  // A speculation's request carries the interim's wording; the product adopted it because the
+  // final means the same (sameMeaning), so that is the match, not the exact text.
+  const answering = llm.filter((r) => r.endedAt !== undefined && sameMeaning(lastUserText(r) ?? '', text));
   const first = speculative
     ? answering.filter((r) => r.arrivedAt <= commit + 2).at(-1)
     : answering.find((r) => r.arrivedAt >= commit - 5);
