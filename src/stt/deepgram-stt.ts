@@ -47,8 +47,8 @@ export interface DeepgramSttOptions {
   audioChunkMs?: number;
   /**
    * The same while the caller has been quiet a while (`AudioPace` 'quiet'), ms. Default 160:
-   * most of a call the caller listens, and a quarter of the messages then costs nothing, since
-   * the first frame that is not quiet takes what waited with it at once.
+   * most of a call the caller listens, and then a quarter as many messages go out; the wait
+   * costs no delay, since the first frame that is not quiet takes what waited with it at once.
    */
   quietAudioChunkMs?: number;
 }
