@@ -4,6 +4,7 @@
  * are coming (claims this call has not disproved, `GoingOnClaims`). Audio ms are the STT's word
  * times; `SttTiming` maps them onto the clock.
  */
+import { FRAME_MS } from '../media/audio-codec.js';
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { GoingOnClaims } from './going-on-claims.js';
 import type { SttTiming } from './stt-timing.js';
@@ -25,10 +26,14 @@ export class VoiceClues {
     this.claims.review(nowMs, shownAfter);
   }
 
-  /** When the VAD shows a silence of `pauseMs` after the word ending at `lastWordEndMs`; +∞ without its evidence. */
+  /**
+   * When the VAD shows a silence of `pauseMs` after the word ending at `lastWordEndMs`; +∞ without
+   * its evidence. The VAD stamps an onset at its first voiced frame, and a word that begins inside
+   * a frame may voice only the next one: the silence is over a frame after the learnt report delay.
+   */
   pauseOverAt(lastWordEndMs: number, pauseMs: number): number {
     const saidAt = this.evidence.silentAfter(lastWordEndMs);
-    const reportedBy = this.evidence.reportedBy(lastWordEndMs + pauseMs);
+    const reportedBy = this.evidence.reportedBy(lastWordEndMs + pauseMs + FRAME_MS);
     if (saidAt === undefined || reportedBy === undefined) return Number.POSITIVE_INFINITY;
     return Math.max(saidAt, reportedBy);
   }
