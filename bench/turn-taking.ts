@@ -23,6 +23,8 @@ import { percentile } from './stats.js';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = Number(seedsArg > 0 ? process.argv[seedsArg + 1] : 8);
+/** `--no-finalize`: the STT is never asked to finalize at the VAD's offset (for before/after). */
+const FINALIZE = !process.argv.includes('--no-finalize');
 /** A naive reply is read whole: a first answer of ~20 tokens, then one TTS request for it. */
 const NAIVE_REPLY_TOKENS = 20;
 const AUDIBLE_GAP_MS = 120;
@@ -88,7 +90,7 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
   for (let seed = 1; seed <= SEEDS; seed++) {
     for (const kind of ['fluent', 'hesitant'] as const) {
       const interview = generateInterview(new SeededRandom(seed * 7 + (kind === 'fluent' ? 0 : 1)), kind);
-      const out = simulateCall(interview, { profile, seed });
+      const out = simulateCall(interview, { profile, seed }, { finalize: FINALIZE });
       wasted += out.stats.speculationsWasted;
       commits += out.stats.commits;
       for (const turn of out.turns) {
@@ -155,7 +157,9 @@ const line = (r: ProfileRow) =>
     `${r.clearP50}/${r.clearP90}`.padStart(24),
     `${r.stopP50}/${r.stopP90}`.padStart(22),
   ].join(' | ');
-console.log(`turn-taking on the virtual clock, ${SEEDS} seeds a profile (fluent + hesitant interviews), ms`);
+console.log(
+  `turn-taking on the virtual clock, ${SEEDS} seeds a profile (fluent + hesitant interviews), ms${FINALIZE ? '' : ', no Finalize at the VAD offset'}`,
+);
 console.log(header);
 for (const r of rows) console.log(line(r));
 const all = (pick: (r: ProfileRow) => number | undefined) => rows.map(pick).filter((v): v is number => v !== undefined);
@@ -172,6 +176,6 @@ const out = path.join('bench', 'results', 'latest-turns.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify({ at: new Date().toISOString(), seeds: SEEDS, loadAverage: load, rows }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), seeds: SEEDS, finalize: FINALIZE, loadAverage: load, rows }, null, 2)}\n`,
 );
 console.log(`written ${out}`);

@@ -14,10 +14,12 @@
  */
 import { ManualClock } from '../src/lib/clock.js';
 import { type CommitDecision, CommitRouter, type CommitRouterStats } from '../src/turns/commit-router.js';
+import { finalizesStt } from '../src/turns/stt-finalize.js';
 import type { CallerAnswer } from './caller-behaviours.js';
 import type { SpokenWord } from './fakes/deepgram-listen-engine.js';
 import type { ListenProfileChoice } from './fakes/deepgram-listen-profile.js';
-import { sttTimeline } from './stt-timeline.js';
+import type { TimedSttEvent } from './scripted-partials.js';
+import { SttSimulation } from './stt-timeline.js';
 import { voiceTimeline } from './voice-timeline.js';
 
 /** Issue 11's provider latencies, ms. */
@@ -83,6 +85,8 @@ export interface CallOutcome {
 export interface SimulateCallOptions {
   /** Run the local VAD on the caller's (synthetic) audio and feed the router its events. Default true, as a call does. */
   vad?: boolean;
+  /** Ask the STT to finalize when the VAD hears the caller stop (finalizesStt). Default true, as a call does. */
+  finalize?: boolean;
 }
 
 /** Runs one call: every turn's words through the profile's STT (and the VAD) into a fresh router. */
@@ -93,10 +97,7 @@ export function simulateCall(
 ): CallOutcome {
   const words: SpokenWord[] = turns.flatMap((t) => t.answer.words);
   const voice = options.vad === false ? [] : voiceTimeline(words, stt.seed);
-  const timeline = [
-    ...sttTimeline(words, stt).map((e) => ({ atMs: e.atMs, feed: () => router.handle(e.event) })),
-    ...voice.map((e) => ({ atMs: e.atMs, feed: () => router.voice(e.event) })),
-  ].sort((a, b) => a.atMs - b.atMs);
+  const sttSession = new SttSimulation(words, stt);
   const clock = new ManualClock();
   const decisions: { atMs: number; decision: CommitDecision }[] = [];
   const released: ReleasedCommit[] = [];
@@ -153,7 +154,10 @@ export function simulateCall(
   });
 
   const untilMs = (words.at(-1)?.endS ?? 0) * 1000 + 6000;
-  for (const { atMs, feed } of timeline) {
+  const sttUntilMs = (words.at(-1)?.endS ?? 0) * 1000 + 4000;
+  /** STT results on their way, in arrival order. */
+  const arriving: TimedSttEvent[] = [];
+  const at = (atMs: number) => {
     // A turn's stage and question are set as the agent asks it, before its answer starts.
     while (turnIndex + 1 < turns.length && turns[turnIndex + 1]!.answer.startS * 1000 - 200 <= atMs) {
       advanceTo(clock, turns[turnIndex + 1]!.answer.startS * 1000 - 200);
@@ -163,7 +167,28 @@ export function simulateCall(
       router.setQuestion(turn.question);
     }
     advanceTo(clock, atMs);
-    feed();
+  };
+  /** Results that have arrived by `atMs` (the same instant included: they were sent earlier). */
+  const deliverUntil = (atMs: number) => {
+    while (arriving.length > 0 && arriving[0]!.atMs <= atMs) {
+      const next = arriving.shift()!;
+      at(next.atMs);
+      router.handle(next.event);
+    }
+  };
+  let voiceIndex = 0;
+  // The service's loop: a 20 ms frame at a time, the VAD on it, its audio to the STT.
+  for (let frameEndMs = 20; frameEndMs <= sttUntilMs || arriving.length > 0; frameEndMs += 20) {
+    deliverUntil(frameEndMs);
+    if (frameEndMs <= sttUntilMs) arriving.push(...sttSession.sendUntil(frameEndMs));
+    while (voiceIndex < voice.length && voice[voiceIndex]!.atMs <= frameEndMs) {
+      const { atMs, event } = voice[voiceIndex++]!;
+      at(atMs);
+      router.voice(event);
+      if (options.finalize !== false && frameEndMs <= sttUntilMs && finalizesStt(event)) {
+        arriving.push(...sttSession.finalize(atMs));
+      }
+    }
   }
   advanceTo(clock, untilMs);
   router.dispose();

@@ -37,22 +37,59 @@ export interface SttTimelineOptions extends ListenProfileChoice {
   settings?: ListenQuerySettings;
 }
 
-/** The SttEvents a Deepgram session under `options` would deliver for `words`, in arrival order. */
-export function sttTimeline(words: readonly SpokenWord[], options: SttTimelineOptions): TimedSttEvent[] {
-  const engine = new ListenEngine([...words], options.settings ?? SERVICE_LISTEN_SETTINGS, {
-    behaviour: profileBehaviour(options),
-  });
-  const arrivals = new ListenArrivals(resolveProfile(options.profile), options.seed);
-  const lastEndMs = Math.max(0, ...words.map((w) => w.endS * 1000));
-  const untilMs = options.untilMs ?? lastEndMs + 4000;
-  const out: TimedSttEvent[] = [];
-  for (let atMs = CHUNK_MS; atMs <= untilMs; atMs += CHUNK_MS) {
-    for (const decided of engine.advance(atMs / 1000)) {
-      const event = translateListenMessage(toListenWire(decided, 'timeline'), { offsetS: 0, settledUntilS: 0 });
-      if (event) out.push({ atMs: arrivals.arrivalMs(atMs), event });
+/**
+ * A Deepgram session under a profile, run as the service runs it: audio goes in at the service's
+ * chunk grain as the clock passes it, and the client may ask for `Finalize` at any moment (the
+ * pending audio is flushed first, as DeepgramSttStream.finalize does). Each call returns the
+ * SttEvents that became due, stamped with their arrival (the profile's lag and jitter, order kept).
+ */
+export class SttSimulation {
+  private readonly engine: ListenEngine;
+  private readonly arrivals: ListenArrivals;
+  /** Audio ms handed to the engine so far. */
+  private sentMs = 0;
+
+  constructor(words: readonly SpokenWord[], options: SttTimelineOptions) {
+    this.engine = new ListenEngine([...words], options.settings ?? SERVICE_LISTEN_SETTINGS, {
+      behaviour: profileBehaviour(options),
+    });
+    this.arrivals = new ListenArrivals(resolveProfile(options.profile), options.seed);
+  }
+
+  /** Sends the whole chunks of audio up to `atMs`. */
+  sendUntil(atMs: number): TimedSttEvent[] {
+    const out: TimedSttEvent[] = [];
+    const nextChunkMs = () => (Math.floor(this.sentMs / CHUNK_MS) + 1) * CHUNK_MS;
+    for (let chunkEndMs = nextChunkMs(); chunkEndMs <= atMs; chunkEndMs = nextChunkMs()) {
+      this.sentMs = chunkEndMs;
+      this.deliver(this.engine.advance(chunkEndMs / 1000), chunkEndMs, out);
+    }
+    return out;
+  }
+
+  /** `Finalize` at `atMs`: the audio up to then is flushed, and the engine finals what it heard. */
+  finalize(atMs: number): TimedSttEvent[] {
+    const out = this.sendUntil(atMs);
+    if (atMs > this.sentMs) {
+      this.sentMs = atMs;
+      this.deliver(this.engine.advance(atMs / 1000), atMs, out);
+    }
+    this.deliver(this.engine.finalize(true), atMs, out);
+    return out;
+  }
+
+  private deliver(decided: ReturnType<ListenEngine['advance']>, producedAtMs: number, out: TimedSttEvent[]): void {
+    for (const d of decided) {
+      const event = translateListenMessage(toListenWire(d, 'timeline'), { offsetS: 0, settledUntilS: 0 });
+      if (event) out.push({ atMs: this.arrivals.arrivalMs(producedAtMs), event });
     }
   }
-  return out;
+}
+
+/** The SttEvents a Deepgram session under `options` would deliver for `words`, in arrival order. */
+export function sttTimeline(words: readonly SpokenWord[], options: SttTimelineOptions): TimedSttEvent[] {
+  const lastEndMs = Math.max(0, ...words.map((w) => w.endS * 1000));
+  return new SttSimulation(words, options).sendUntil(options.untilMs ?? lastEndMs + 4000);
 }
 
 /** Only the events of one type, for assertions. */

@@ -109,6 +109,8 @@ export class CallSession implements CallHandler {
         // The VAD first: whether the frame holds a sound sets how soon it must reach the STT.
         this.parts.caller.onAudio(input.mulaw, input.atMs);
         this.stt?.sendAudio(input.mulaw, this.parts.caller.audioPace());
+        // After the frame that showed the silence, so the STT has every word to finalize.
+        if (this.parts.caller.takeFinalizeDue()) this.stt?.finalize();
         return;
       case 'dtmf':
         interview.apply({ type: 'dtmf_received', atMs: interview.now(), digit: input.digit });

@@ -11,6 +11,7 @@ import type { AudioPace, SttEvent } from '../stt/stt-stream.js';
 import { isBackchannel } from '../turns/backchannel.js';
 import type { BargeInDecision, BargeInPolicy } from '../turns/barge-in-policy.js';
 import type { CommitDecision, CommitRouter } from '../turns/commit-router.js';
+import { finalizesStt } from '../turns/stt-finalize.js';
 import type { VoiceActivityDetector } from '../vad/voice-activity.js';
 import type { AgentSpeech } from './agent-speech.js';
 import type { CallEvent } from './call-events.js';
@@ -51,6 +52,8 @@ export class CallerTurns {
   private interruptedThisTurn = false;
   /** The caller hears the agent now: their voice may be talk-over. */
   private agentAudible = false;
+  /** The VAD has just heard the caller stop: the STT is to finalize after this frame. */
+  private finalizeDue = false;
 
   constructor(options: CallerTurnsOptions) {
     this.o = options;
@@ -81,7 +84,15 @@ export class CallerTurns {
     for (const event of this.o.vad.push(mulaw, atMs)) {
       this.o.router.voice(event);
       if (this.agentAudible) this.o.bargeIn.voice(event);
+      if (finalizesStt(event)) this.finalizeDue = true;
     }
+  }
+
+  /** True once after the frame on which the caller went quiet: ask the STT for its finals now. */
+  takeFinalizeDue(): boolean {
+    const due = this.finalizeDue;
+    this.finalizeDue = false;
+    return due;
   }
 
   /** The pace for the caller audio the VAD has just heard (after onAudio). */

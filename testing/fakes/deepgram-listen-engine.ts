@@ -70,6 +70,8 @@ export interface ListenBehaviour {
   nextSpeechStartedDelayMs(): number;
   /** Silence in a wordless window before an empty final; 0: none. */
   nextSilentFinalMs(): number;
+  /** Whether the next `Finalize` is answered (Deepgram: in most cases, not guaranteed). */
+  answersFinalize(): boolean;
   /**
    * The tokens a result shows for word `index`. `isTip`: the word is the last one of an interim
    * (where real recognizers are least sure); `punctuate`: the client asked for punctuation.
@@ -105,6 +107,7 @@ export function fixedBehaviour(options: ListenEngineOptions = {}): ListenBehavio
     nextUtteranceEndExtraMs: () => 0,
     nextSpeechStartedDelayMs: () => 0,
     nextSilentFinalMs: () => options.silentFinalIntervalMs ?? 5000,
+    answersFinalize: () => true,
     render: (word, _index, view) => [
       { shown: word.word, startS: word.startS, endS: word.endS, punctuated: view.punctuate },
     ],
@@ -224,8 +227,12 @@ export class ListenEngine {
     return out;
   }
 
-  /** Finalize: everything begun so far becomes final now. */
+  /**
+   * Finalize (`fromFinalize`) or CloseStream: everything begun so far becomes final now. A
+   * Finalize the profile leaves unanswered changes nothing: the audio goes on being processed.
+   */
   finalize(fromFinalize: boolean): EngineEvent[] {
+    if (fromFinalize && !this.behaviour.answersFinalize()) return [];
     const out: EngineEvent[] = [];
     const heard = this.unfinalized().filter((w) => w.startS < this.nowS + EPSILON_S);
     out.push(this.results(heard, { isFinal: true, speechFinal: false, fromFinalize }));

@@ -20,7 +20,8 @@
  * - `SpeechStarted` sent that far into speech (timestamp = the onset);
  * - empty finals in silent windows;
  * - punctuation as requested, only in finals, or never;
- * - processing lag plus jitter, messages never reordered.
+ * - processing lag plus jitter, messages never reordered;
+ * - whether a `Finalize` is answered (most are).
  */
 import { SeededRandom } from '../seeded-random.js';
 import type { ListenBehaviour, RenderedWord, SpokenWord } from './deepgram-listen-engine.js';
@@ -53,6 +54,8 @@ export interface ListenProfile {
   readonly lagMs: number;
   /** Extra lag, uniform in [0, lagJitterMs], ms; messages keep their order. */
   readonly lagJitterMs: number;
+  /** Chance that a `Finalize` is answered at all ("in most cases … not guaranteed", Deepgram's docs). */
+  readonly finalizeAnsweredRate: number;
 }
 
 const measured: ListenProfile = {
@@ -72,6 +75,7 @@ const measured: ListenProfile = {
   punctuation: 'as-requested',
   lagMs: 120,
   lagJitterMs: 20,
+  finalizeAnsweredRate: 0.9,
 };
 
 /** Every profile the fake knows, by name. */
@@ -94,6 +98,7 @@ export const LISTEN_PROFILES = {
     punctuation: 'as-requested',
     lagMs: 100,
     lagJitterMs: 0,
+    finalizeAnsweredRate: 1,
   },
   twitchy: {
     name: 'twitchy',
@@ -112,6 +117,7 @@ export const LISTEN_PROFILES = {
     punctuation: 'as-requested',
     lagMs: 60,
     lagJitterMs: 40,
+    finalizeAnsweredRate: 0.7,
   },
   laggy: {
     name: 'laggy',
@@ -130,6 +136,7 @@ export const LISTEN_PROFILES = {
     punctuation: 'as-requested',
     lagMs: 180,
     lagJitterMs: 60,
+    finalizeAnsweredRate: 0.8,
   },
   unpunctuated: {
     name: 'unpunctuated',
@@ -148,6 +155,7 @@ export const LISTEN_PROFILES = {
     punctuation: 'off',
     lagMs: 150,
     lagJitterMs: 40,
+    finalizeAnsweredRate: 0.9,
   },
   'late-punctuation': {
     name: 'late-punctuation',
@@ -166,6 +174,7 @@ export const LISTEN_PROFILES = {
     punctuation: 'finals-only',
     lagMs: 120,
     lagJitterMs: 60,
+    finalizeAnsweredRate: 0.9,
   },
 } as const satisfies Record<string, ListenProfile>;
 
@@ -192,6 +201,7 @@ export function profileBehaviour(choice: ListenProfileChoice): ListenBehaviour {
   const p = resolveProfile(choice.profile);
   const cadence = new SeededRandom(choice.seed);
   const perWord = new SeededRandom(choice.seed ^ 0x5bd1e995);
+  const finalizes = new SeededRandom(choice.seed ^ 0x68e31da4);
   const inRange = (range: RangeMs) => Math.round(cadence.between(range[0], range[1]));
   return {
     nextInterimMs: () => inRange(p.interimMs),
@@ -201,6 +211,7 @@ export function profileBehaviour(choice: ListenProfileChoice): ListenBehaviour {
     nextUtteranceEndExtraMs: () => inRange(p.utteranceEndExtraMs),
     nextSpeechStartedDelayMs: () => inRange(p.speechStartedDelayMs),
     nextSilentFinalMs: () => (cadence.chance(p.emptyFinalRate) ? inRange(p.silentFinalMs) : 0),
+    answersFinalize: () => finalizes.chance(p.finalizeAnsweredRate),
     render: (word, index, view) => renderWord(p, perWord.fork(index + 1_000_003), word, view),
   };
 }

@@ -29,10 +29,16 @@ export function sessionHarness(options: { holdFlush?: boolean } = {}) {
   let sttOptions: SttOpenOptions | undefined;
   /** The pace each frame of caller audio was handed to the STT at, in order. */
   const sttPaces: AudioPace[] = [];
+  /** For each Finalize asked of the STT, how many frames of caller audio it had been handed by then. */
+  const sttFinalizedAfter: number[] = [];
   const stt: SttProvider = {
     open(openOptions) {
       sttOptions = openOptions;
-      return { sendAudio: (_mulaw, pace = 'live') => sttPaces.push(pace), finalize: () => {}, close: async () => {} };
+      return {
+        sendAudio: (_mulaw, pace = 'live') => sttPaces.push(pace),
+        finalize: () => sttFinalizedAfter.push(sttPaces.length),
+        close: async () => {},
+      };
     },
   };
   const llm: LlmProvider = {
@@ -112,6 +118,7 @@ export function sessionHarness(options: { holdFlush?: boolean } = {}) {
     summaries,
     stt: () => sttOptions,
     sttPaces,
+    sttFinalizedAfter,
     releaseFlush: () => releaseFlush(),
     hear: (event: SttEvent) => sttOptions?.onEvent(event),
     /** Advances `ms` (a multiple of 20) a frame at a time, echoing marks played, letting promises run. */

@@ -56,5 +56,9 @@ describe('a whole interview through the real server and the fakes', () => {
     // Every turn was measured on the media clock.
     expect(summary.turns.length).toBeGreaterThanOrEqual(6);
     expect(summary.turns.every((t) => t.voiceToVoiceHeardMs !== undefined)).toBe(true);
+    // Each answer's end was flushed at the VAD's offset: Deepgram got Finalize and answered it.
+    const listen = sim.deepgram.listenSessions[0]!;
+    expect(listen.controlMessages.filter((m) => m === 'Finalize').length).toBeGreaterThanOrEqual(candidateLines.length);
+    expect(listen.sent.some((m) => m.from_finalize === true && m.channel !== undefined)).toBe(true);
   }, 120_000);
 });
