@@ -93,6 +93,27 @@ describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile)
   );
 
   it(
+    'never releases a reply into a fluent answer at all, not even between its sentences (gaps of 150–350 ms)',
+    () => {
+      const violations: string[] = [];
+      for (const seed of SEEDS) {
+        for (const turn of run(profile, seed, 'fluent').turns) {
+          const words = turn.turn.answer.words;
+          for (const c of turn.premature) {
+            const next = words.find((w) => w.startS > c.lastWordEndS + 1e-3);
+            const gapMs = next ? Math.round((next.startS - c.lastWordEndS) * 1000) : undefined;
+            violations.push(
+              `profile ${profile} seed ${seed} fluent caller: reply to "${c.text.slice(-40)}" heard, the caller went on after ${gapMs} ms`,
+            );
+          }
+        }
+      }
+      expect(violations).toEqual([]);
+    },
+    SIMULATION_BUDGET_MS,
+  );
+
+  it(
     'never releases a reply in the middle of a fluent sentence',
     () => {
       const violations: string[] = [];
@@ -169,14 +190,15 @@ describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile)
  * p90 ≤ 1100 ms): with punctuated interims on the STT's full stop, without them on the local
  * VAD's silence (src/vad, on synthetic voice here), which also keeps speculations off interims
  * whose last word the caller is already talking past, so the attempts last to the real end.
- * With 180 ms of lag and 300–400 ms interims (`laggy`) the last word is shown too late for
- * that: held to p50 ≤ 1100 ms.
+ * With 180 ms of lag and 300–400 ms interims (`laggy`) even a final flushed at the VAD's offset
+ * (`Finalize`) arrives 280–340 ms after the last word: held to p50 ≤ 900, p90 ≤ 1000 ms, which
+ * the flush is needed for (without it, p90 ~1,090 ms on these seeds).
  */
 const LATENCY_BOUNDS: Record<ListenProfileName, { p50: number; p90: number }> = {
   measured: { p50: 800, p90: 1100 },
   steady: { p50: 800, p90: 1100 },
   twitchy: { p50: 800, p90: 1100 },
-  laggy: { p50: 1100, p90: 1300 },
+  laggy: { p50: 900, p90: 1000 },
   unpunctuated: { p50: 800, p90: 1100 },
   'late-punctuation': { p50: 800, p90: 1100 },
 };
