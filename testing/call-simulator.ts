@@ -345,9 +345,15 @@ export class SimCall {
     }
   }
 
-  /** Runs until the service has closed the stream and stored the call (or `maxMs`). */
-  async untilHungUp(maxMs = 60_000): Promise<void> {
-    await this.untilEnded(maxMs);
+  /**
+   * Runs until the service has stored the call and the phone has seen its stream closed (or
+   * `maxMs`): on real sockets the close handshake can land after the summary.
+   */
+  async untilHungUp(maxMs = 60_000): Promise<CallSummary> {
+    const deadline = this.clock.now() + maxMs;
+    const summary = await this.untilEnded(maxMs);
+    while (this.phone.closeCode === undefined && this.clock.now() < deadline) await this.run(100);
+    return summary;
   }
 
   /** Runs until the call is over and its record stored, however it ended. */

@@ -73,7 +73,7 @@ describe('the LLM fails or stalls for a turn, end to end', () => {
     const call = await sim.dial();
     await call.untilAgentDone();
     const endedAt = answer(call, ANSWER);
-    const summary = await call.untilEnded(60_000);
+    const summary = await call.untilHungUp(60_000);
     const first = firstHeardAfter(call, endedAt);
     console.log(
       `[faults] llm always 500: caller's last word → first agent audio ${first! - endedAt} ms (virtual clock)`,

@@ -35,7 +35,7 @@ describe('a whole interview through the real server and the fakes', () => {
       call.say(answers[Math.min(index, answers.length - 1)]!);
       await call.untilAgentDone();
     }
-    const summary = await call.untilEnded();
+    const summary = await call.untilHungUp();
     expect(summary.outcome).toBe('completed');
     expect(call.phone.closeCode).toBe(1000);
 
