@@ -9,20 +9,13 @@
  */
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 
-export interface SttFinalizeParams {
-  /**
-   * A voiced run shorter than this (ms) is no speech worth flushing (a click, a breath).
-   * Default 120: the shortest words ("no", "yes") last longer.
-   */
-  minVoiceMs: number;
-}
-
-export const defaultSttFinalizeParams: Readonly<SttFinalizeParams> = Object.freeze({ minVoiceMs: 120 });
+/**
+ * A voiced run shorter than this (ms) is no speech worth flushing (a click, a breath): the
+ * shortest words ("no", "yes") last longer.
+ */
+const MIN_VOICE_MS = 120;
 
 /** True when this VAD event is the caller going quiet after speech: flush the STT now. */
-export function finalizesStt(
-  event: VoiceActivityEvent,
-  params: Readonly<SttFinalizeParams> = defaultSttFinalizeParams,
-): boolean {
-  return event.type === 'voice-stopped' && event.durationMs >= params.minVoiceMs;
+export function finalizesStt(event: VoiceActivityEvent): boolean {
+  return event.type === 'voice-stopped' && event.durationMs >= MIN_VOICE_MS;
 }
