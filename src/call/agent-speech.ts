@@ -244,8 +244,8 @@ export class AgentSpeech {
     failure: string,
   ): Promise<void> {
     // A speculation that failed tells the call only once it is adopted (released), never before.
+    if (!(await audio.untilReleased())) return;
     const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve));
-    await Promise.race([audio.whenReleased, aborted]);
     // A holding line still playing is heard to its end before the apology (bounded, marks may never come).
     await Promise.race([audio.whenAllHeard(), aborted, sleep(this.options.clock, HOLDING_LINE_WAIT_MS)]);
     if (!signal.aborted) this.options.post({ type: 'speech_failed', speechId, reason: failure });

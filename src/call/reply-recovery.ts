@@ -120,7 +120,7 @@ export async function generateWithRecovery(o: ReplyRecoveryOptions): Promise<Rec
       }
       // A speculative reply keeps its last attempt until it is adopted: spent unheard, the caller
       // would go from their answer straight to the apology, never hearing a holding line.
-      if (attempt + 1 >= o.params.maxAttempts && !(await untilReleased(o))) {
+      if (attempt + 1 >= o.params.maxAttempts && !(await o.audio.untilReleased())) {
         return { text: '', toolCalls: [], aborted: true };
       }
       await holding.holdNow();
@@ -133,15 +133,6 @@ export async function generateWithRecovery(o: ReplyRecoveryOptions): Promise<Rec
   } finally {
     holding.stop();
   }
-}
-
-/** Resolves true once the reply is released (adopted and playing in principle), false if aborted first. */
-async function untilReleased(o: Pick<ReplyRecoveryOptions, 'audio' | 'signal'>): Promise<boolean> {
-  if (o.signal.aborted) return false;
-  const aborted = new Promise<false>((resolve) =>
-    o.signal.addEventListener('abort', () => resolve(false), { once: true }),
-  );
-  return Promise.race([o.audio.whenReleased.then(() => true), aborted]);
 }
 
 /** Says holding lines while the reply is playing-in-principle (released) but has no audio. */
