@@ -3,6 +3,7 @@
  * audio sink. It reports back only by posting SpeechReports (first heard, generated, finished)
  * into the call's mailbox, never by calling up, so nothing it does re-enters its caller.
  */
+import { resolvedBeforeAbort } from '../lib/before-abort.js';
 import type { Clock } from '../lib/clock.js';
 import { sleep } from '../lib/sleep.js';
 import type { LlmProvider } from '../llm/reply-stream.js';
@@ -244,7 +245,7 @@ export class AgentSpeech {
     failure: string,
   ): Promise<void> {
     // A speculation that failed tells the call only once it is adopted (released), never before.
-    if (!(await audio.untilReleased())) return;
+    if (!(await resolvedBeforeAbort(audio.whenReleased, signal))) return;
     const aborted = new Promise((resolve) => signal.addEventListener('abort', resolve));
     // A holding line still playing is heard to its end before the apology (bounded, marks may never come).
     await Promise.race([audio.whenAllHeard(), aborted, sleep(this.options.clock, HOLDING_LINE_WAIT_MS)]);

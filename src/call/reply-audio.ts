@@ -167,16 +167,6 @@ export class ReplyAudio {
     return this.released;
   }
 
-  /** Resolves true once the reply's audio may go out, false if the reply is aborted first. */
-  untilReleased(): Promise<boolean> {
-    const { signal } = this.options;
-    if (signal.aborted) return Promise.resolve(false);
-    const aborted = new Promise<false>((resolve) =>
-      signal.addEventListener('abort', () => resolve(false), { once: true }),
-    );
-    return Promise.race([this.released.then(() => true), aborted]);
-  }
-
   get isHeld(): boolean {
     return this.options.held === true;
   }

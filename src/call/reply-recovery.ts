@@ -5,6 +5,7 @@
  * and the turn is tried again; after `maxAttempts` the reply gives up with a reason the record
  * can show, and the interview ends politely.
  */
+import { resolvedBeforeAbort } from '../lib/before-abort.js';
 import type { Clock, Timer } from '../lib/clock.js';
 import { sleep } from '../lib/sleep.js';
 import type { LlmProvider, ReplyRequest } from '../llm/reply-stream.js';
@@ -120,7 +121,7 @@ export async function generateWithRecovery(o: ReplyRecoveryOptions): Promise<Rec
       }
       // A speculative reply keeps its last attempt until it is adopted: spent unheard, the caller
       // would go from their answer straight to the apology, never hearing a holding line.
-      if (attempt + 1 >= o.params.maxAttempts && !(await o.audio.untilReleased())) {
+      if (attempt + 1 >= o.params.maxAttempts && !(await resolvedBeforeAbort(o.audio.whenReleased, o.signal))) {
         return { text: '', toolCalls: [], aborted: true };
       }
       await holding.holdNow();
