@@ -2,60 +2,12 @@ import type { Clock, Timer } from '../lib/clock.js';
 import type { SttEvent, SttWord } from '../stt/stt-stream.js';
 import type { VoiceActivityEvent } from '../vad/voice-activity.js';
 import { FILLER_WORDS, nonBackchannelWords } from './backchannel.js';
+import { type BargeInParams, defaultBargeInParams } from './barge-in-params.js';
 import { normalizeWords } from './normalize-words.js';
+import { soundsLikeBackchannel } from './sounds-like.js';
 import { UtteranceText } from './utterance-text.js';
 
-export interface BargeInParams {
-  /**
-   * Non-backchannel words that make caller speech an interruption. Default 2: one stray word
-   * ("no", "so") is too often a reaction, two are the start of a sentence.
-   */
-  minWords: number;
-  /**
-   * One non-backchannel, non-filler word interrupts once the speech has lasted this long, audio
-   * ms from speech start (VAD, or the first word) to the word's end. Default 400: a deliberate
-   * "Sorry?", "Hello?" or "Wait!" with its onset; quicker single words wait for a second word.
-   */
-  minSpeechMs: number;
-  /** Words below this confidence are ignored (coughs, line noise). Default 0.4, as for commits. */
-  minConfidence: number;
-  /**
-   * A silence this long between caller words (audio ms) starts a new count, so an "mm-hmm" now
-   * and a "so" ten seconds later never add up to two words. Default 1000 (Deepgram's
-   * `utterance_end_ms` minimum); an `utterance-end` event also starts a new count.
-   */
-  segmentGapMs: number;
-  /**
-   * Hold on voice: at the caller's voice onset (local VAD, tens of ms after it) while the agent
-   * speaks, emit `hold`: no new agent frames go out, but no `clear`, so Twilio plays on what it
-   * holds (~200 ms). Real words then `interrupt` (the agent has already gone quiet for the
-   * caller, or stops at once); otherwise `release` comes before the caller hears a gap. Default
-   * true.
-   */
-  holdOnVoice: boolean;
-  /**
-   * How long past the end of the held audio a hold may last before `release`, ms: the longest
-   * the caller hears no agent audio while we wait for words. Default 60: an audible gap starts
-   * at ~120 ms; the other half is for the released frame's trip to Twilio.
-   */
-  releaseAfterDrainMs: number;
-  /**
-   * Voice that has gone on this long (clock ms from the VAD's onset report) is longer than any
-   * backchannel (200–700 ms), so one word that is not backchannel, the interim's unsettled tip
-   * included, interrupts. Default 800. Words are still needed: noise or a cough may run long.
-   */
-  longVoiceMs: number;
-}
-
-export const defaultBargeInParams: Readonly<BargeInParams> = Object.freeze({
-  minWords: 2,
-  minSpeechMs: 400,
-  minConfidence: 0.4,
-  segmentGapMs: 1000,
-  holdOnVoice: true,
-  releaseAfterDrainMs: 60,
-  longVoiceMs: 800,
-});
+export type { BargeInParams } from './barge-in-params.js';
 
 export type BargeInDecision =
   /** The caller is really talking over the agent: clear its audio and stop the reply. */
@@ -105,6 +57,8 @@ export class BargeInPolicy {
   private voicing = false;
   /** Clock ms the current voiced run's onset was reported at. */
   private voiceOnsetAt: number | undefined;
+  /** Clock ms the segment's first onset was reported at: a comma's pause does not restart it. */
+  private segmentVoiceAt: number | undefined;
   private longVoiceTimer: Timer | undefined;
   private disposed = false;
 
@@ -164,10 +118,10 @@ export class BargeInPolicy {
     if (!this.voicing) {
       this.voicing = true;
       this.voiceOnsetAt = this.clock.now();
-      this.longVoiceTimer = this.clock.setTimeout(() => {
-        this.longVoiceTimer = undefined;
-        if (!this.interrupted) this.judge(this.lastResultInterim);
-      }, this.params.longVoiceMs);
+      this.segmentVoiceAt ??= this.voiceOnsetAt;
+      this.judgeAtVoiced(this.segmentVoiceAt + this.params.minVoicedMs, () =>
+        this.judgeAtVoiced((this.voiceOnsetAt ?? this.clock.now()) + this.params.longVoiceMs),
+      );
     }
     if (!this.holding) this.hold();
   }
@@ -184,6 +138,20 @@ export class BargeInPolicy {
       // release, so no backchannel is heard as a gap; real words still interrupt later.
       if (this.holding && !this.interrupted) this.release();
     }, aheadMs + this.params.releaseAfterDrainMs);
+  }
+
+  /** Judges again at clock ms `dueAt` if the voice goes on till then, then runs `then`. */
+  private judgeAtVoiced(dueAt: number, then?: () => void): void {
+    const dueMs = dueAt - this.clock.now();
+    this.longVoiceTimer = this.clock.setTimeout(
+      () => {
+        this.longVoiceTimer = undefined;
+        if (this.interrupted) return;
+        this.judge(this.lastResultInterim);
+        if (!this.interrupted) then?.();
+      },
+      Math.max(0, dueMs),
+    );
   }
 
   dispose(): void {
@@ -233,18 +201,21 @@ export class BargeInPolicy {
   private judge(openEnded: boolean): void {
     const tokens = this.segment.tokens;
     const others = nonBackchannelWords(tokens, openEnded);
-    // An interim's last word may still be revised ("write" for "right"): alone it proves nothing.
-    const settled = openEnded ? nonBackchannelWords(tokens.slice(0, -1), true) : others;
+    // An interim's last word may still be revised ("write" for "right"): it counts only when no
+    // revision could turn it into a backchannel word ("sorry", "wait", never "write" or "ok").
+    const settled = openEnded ? settledWords(tokens, others) : others;
     const contentWords = settled.filter((w) => !FILLER_WORDS.has(w));
     const startS = this.speechStartS ?? this.segment.firstWordStartS;
     const endS = latest(this.segment.lastWordEndS, this.voiceEndS);
     const spokenMs = startS !== undefined && endS !== undefined ? (endS - startS) * 1000 : 0;
+    const now = this.clock.now();
     const voicedLong =
-      this.voicing &&
-      this.voiceOnsetAt !== undefined &&
-      this.clock.now() - this.voiceOnsetAt >= this.params.longVoiceMs;
+      this.voicing && this.voiceOnsetAt !== undefined && now - this.voiceOnsetAt >= this.params.longVoiceMs;
+    // One clear word in speech that has lasted long enough, by its words or by the voice still going.
+    const segmentVoicedMs = this.voicing && this.segmentVoiceAt !== undefined ? now - this.segmentVoiceAt : 0;
+    const spokenLong = spokenMs >= this.params.minSpeechMs || segmentVoicedMs >= this.params.minVoicedMs;
     if (others.length >= this.params.minWords) this.interrupt('words', startS);
-    else if (contentWords.length >= 1 && spokenMs >= this.params.minSpeechMs) this.interrupt('long-speech', startS);
+    else if (contentWords.length >= 1 && spokenLong) this.interrupt('long-speech', startS);
     else if (voicedLong && others.some((w) => !FILLER_WORDS.has(w))) this.interrupt('long-speech', startS);
     else if (this.voicing && !this.holding && others.some((w) => !FILLER_WORDS.has(w))) {
       // A real word shows while the caller is still speaking: hold again (released as before
@@ -264,6 +235,7 @@ export class BargeInPolicy {
     this.endHold();
     this.segment.clear();
     this.speechStartS = undefined;
+    this.segmentVoiceAt = undefined;
     this.onDecision(atS === undefined ? { type: 'interrupt', reason } : { type: 'interrupt', atS, reason });
   }
 
@@ -277,6 +249,7 @@ export class BargeInPolicy {
     this.segment.clear();
     this.speechStartS = undefined;
     this.voiceEndS = undefined;
+    this.segmentVoiceAt = undefined;
   }
 
   private release(): void {
@@ -289,6 +262,14 @@ export class BargeInPolicy {
     this.releaseTimer = undefined;
     this.holding = false;
   }
+}
+
+/** The non-backchannel words of an interim, its last only if it cannot be a misheard backchannel. */
+function settledWords(tokens: readonly string[], others: readonly string[]): string[] {
+  const beforeTip = nonBackchannelWords(tokens.slice(0, -1), true);
+  const tip = tokens.at(-1);
+  const tipCounts = tip !== undefined && others.length > beforeTip.length && !soundsLikeBackchannel(tip);
+  return tipCounts ? [...beforeTip, tip] : beforeTip;
 }
 
 function latest(a: number | undefined, b: number | undefined): number | undefined {

@@ -53,7 +53,8 @@ describe('hold on the caller voice', () => {
   it('a real interruption goes from the hold to the interrupt, dated at the VAD onset', () => {
     const decisions = run(['wait, sorry'], [{ fromMs: 980, toMs: 1560 }]);
     expect(decisions[0]).toBe('hold@1020');
-    expect(decisions).toContain('interrupt@1650');
+    // "wait" (1.0–1.22 s) shows at 1.4 s, 380 ms into a voice that goes on: interrupt at once.
+    expect(decisions.slice(1)).toEqual(['release@1280', 'interrupt@1400']);
   });
 
   it('a backchannel whose words show after the release is still only a backchannel', () => {

@@ -106,13 +106,57 @@ describe('voice longer than any backchannel', () => {
     return { clock, policy, interrupts: () => decisions.filter((d) => d.decision.type === 'interrupt') };
   }
 
-  it('interrupts on one real word still unsettled once the voice has gone on longVoiceMs', () => {
+  it('interrupts on one unsettled word that may be a misheard backchannel once the voice has gone on longVoiceMs', () => {
     const { clock, policy, interrupts } = policyOnClock();
     clock.advance(400);
-    policy.handle(interim('remote', 1.0, 1.35));
-    expect(interrupts(), 'one unsettled word after 400 ms of voice').toEqual([]);
+    policy.handle(interim('write', 1.0, 1.35));
+    expect(interrupts(), '"write" (for "right"?) after 400 ms of voice').toEqual([]);
     clock.advance(400);
     expect(interrupts()).toEqual([{ atMs: 1800, decision: { type: 'interrupt', atS: 1, reason: 'long-speech' } }]);
+  });
+
+  it('interrupts on one unsettled word of minSpeechMs at once when no revision could make it a backchannel', () => {
+    for (const word of ['sorry', 'wait', 'hello']) {
+      const { clock, policy, interrupts } = policyOnClock();
+      clock.advance(500);
+      policy.handle(interim(word, 1.0, 1.42));
+      expect(interrupts(), word).toEqual([
+        { atMs: 1500, decision: { type: 'interrupt', atS: 1, reason: 'long-speech' } },
+      ]);
+    }
+  });
+
+  it('interrupts on one short clear word once the voice has gone on minVoicedMs ("Wait, is this…")', () => {
+    const { clock, policy, interrupts } = policyOnClock();
+    clock.advance(200);
+    policy.handle(interim('wait', 1.0, 1.18));
+    expect(interrupts(), 'a 180 ms word after 200 ms of voice').toEqual([]);
+    clock.advance(50);
+    expect(interrupts()).toEqual([{ atMs: 1250, decision: { type: 'interrupt', atS: 1, reason: 'long-speech' } }]);
+  });
+
+  it('counts the voice from the first onset of the speech, across a comma pause ("Wait, [100 ms] is…")', () => {
+    const { clock, policy, interrupts } = policyOnClock();
+    clock.advance(300);
+    policy.voice({ type: 'voice-stopped', atMs: 1220, durationMs: 220 });
+    clock.advance(40);
+    policy.voice({ type: 'voice-started', atMs: 1330 });
+    clock.advance(20);
+    expect(interrupts(), 'a comma pause before the word shows').toEqual([]);
+    policy.handle(interim('wait', 1.0, 1.22));
+    expect(interrupts()).toEqual([{ atMs: 1360, decision: { type: 'interrupt', atS: 1, reason: 'long-speech' } }]);
+  });
+
+  it('waits on an unsettled word that may still settle into a backchannel ("write" for "right", "ok", "shore")', () => {
+    for (const word of ['write', 'ok', 'shore', 'gotta', 'grate']) {
+      const { clock, policy, interrupts } = policyOnClock();
+      clock.advance(500);
+      policy.handle(interim(word, 1.0, 1.42));
+      clock.advance(200);
+      policy.voice({ type: 'voice-stopped', atMs: 1700, durationMs: 700 });
+      clock.advance(1000);
+      expect(interrupts(), word).toEqual([]);
+    }
   });
 
   it('does not interrupt on backchannel or filler however long the voice, nor on a word once the voice stopped', () => {
