@@ -50,6 +50,19 @@ export const BACKCHANNEL_PHRASES: readonly string[] = [
   'uhm',
   'oh okay',
   'makes sense',
+  'sounds good',
+  'fair enough',
+  'i understand',
+  'understood',
+  'indeed',
+  'interesting',
+  'good',
+  'fine',
+  'true',
+  'awesome',
+  'wonderful',
+  'thanks',
+  'thank you',
 ];
 
 /**

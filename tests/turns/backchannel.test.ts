@@ -24,6 +24,10 @@ describe('backchannel detection', () => {
       'all right',
       'uh',
       'Um...',
+      'Interesting.',
+      'Thank you.',
+      'Sounds good.',
+      'Fair enough.',
     ]) {
       expect(isBackchannel(text), text).toBe(true);
     }
