@@ -63,6 +63,12 @@ export const BACKCHANNEL_PHRASES: readonly string[] = [
   'wonderful',
   'thanks',
   'thank you',
+  'i know',
+  'i agree',
+  "that's right",
+  "that's true",
+  'for sure',
+  'right on',
 ];
 
 /**

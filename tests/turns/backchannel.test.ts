@@ -28,6 +28,9 @@ describe('backchannel detection', () => {
       'Thank you.',
       'Sounds good.',
       'Fair enough.',
+      'I know.',
+      "That's right.",
+      'Right on.',
     ]) {
       expect(isBackchannel(text), text).toBe(true);
     }
