@@ -128,6 +128,14 @@ const BACKCHANNELS: readonly string[] = [
   'Mhm.',
   'Okay, yeah.',
   'Alright.',
+  'Yep.',
+  'Oh, okay.',
+  'I know.',
+  'Makes sense.',
+  'Interesting.',
+  'Thank you.',
+  'Exactly.',
+  'Uh-huh, yeah.',
 ];
 
 const INTERRUPTIONS: readonly string[] = [
