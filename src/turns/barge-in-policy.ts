@@ -201,8 +201,9 @@ export class BargeInPolicy {
   private judge(openEnded: boolean): void {
     const tokens = this.segment.tokens;
     const others = nonBackchannelWords(tokens, openEnded);
-    // An interim's last word may still be revised ("write" for "right"): it counts only when no
-    // revision could turn it into a backchannel word ("sorry", "wait", never "write" or "ok").
+    // An interim's last word may still be revised ("write" for "right", "i no" for "i know"): it
+    // counts only when no revision could turn it into a backchannel word ("sorry", "wait", never
+    // "write" or "ok"), for the word count as for the one-clear-word rule.
     const settled = openEnded ? settledWords(tokens, others) : others;
     const contentWords = settled.filter((w) => !FILLER_WORDS.has(w));
     const startS = this.speechStartS ?? this.segment.firstWordStartS;
@@ -214,7 +215,7 @@ export class BargeInPolicy {
     // One clear word in speech that has lasted long enough, by its words or by the voice still going.
     const segmentVoicedMs = this.voicing && this.segmentVoiceAt !== undefined ? now - this.segmentVoiceAt : 0;
     const spokenLong = spokenMs >= this.params.minSpeechMs || segmentVoicedMs >= this.params.minVoicedMs;
-    if (others.length >= this.params.minWords) this.interrupt('words', startS);
+    if (settled.length >= this.params.minWords) this.interrupt('words', startS);
     else if (contentWords.length >= 1 && spokenLong) this.interrupt('long-speech', startS);
     else if (voicedLong && others.some((w) => !FILLER_WORDS.has(w))) this.interrupt('long-speech', startS);
     else if (this.voicing && !this.holding && others.some((w) => !FILLER_WORDS.has(w))) {

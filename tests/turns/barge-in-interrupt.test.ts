@@ -80,13 +80,21 @@ describe('real speech over the agent', () => {
 });
 
 describe('voice longer than any backchannel', () => {
-  function interim(word: string, startS: number, endS: number) {
-    const words = [{ word, startS, endS, confidence: 0.9 }];
+  /** An interim of `text`, its words spread evenly over [startS, endS]. */
+  function interim(text: string, startS: number, endS: number) {
+    const tokens = text.split(' ');
+    const span = (endS - startS) / tokens.length;
+    const words = tokens.map((word, i) => ({
+      word,
+      startS: startS + i * span,
+      endS: startS + (i + 1) * span,
+      confidence: 0.9,
+    }));
     return {
       type: 'transcript',
       isFinal: false,
       speechFinal: false,
-      text: word,
+      text,
       words,
       startS,
       durationS: endS - startS,
@@ -156,6 +164,18 @@ describe('voice longer than any backchannel', () => {
       policy.voice({ type: 'voice-stopped', atMs: 1700, durationMs: 700 });
       clock.advance(1000);
       expect(interrupts(), word).toEqual([]);
+    }
+  });
+
+  it('waits on a phrase whose unsettled last word may still settle into a backchannel ("i no" for "i know")', () => {
+    for (const text of ['i no', "that's write", 'thank ewe', 'for shore']) {
+      const { clock, policy, interrupts } = policyOnClock();
+      clock.advance(500);
+      policy.handle(interim(text, 1.0, 1.42));
+      clock.advance(200);
+      policy.voice({ type: 'voice-stopped', atMs: 1700, durationMs: 700 });
+      clock.advance(1000);
+      expect(interrupts(), text).toEqual([]);
     }
   });
 
