@@ -10,6 +10,9 @@ export interface CallerPausesOptions {
   keep?: number;
 }
 
+/** How much longer than their longest pause so far a caller may pause again. */
+const HABIT_MARGIN = 1.5;
+
 export class CallerPauses {
   private readonly minPauseMs: number;
   private readonly keep: number;
@@ -28,11 +31,13 @@ export class CallerPauses {
   }
 
   /**
-   * A pause this caller is likely to make again, ms: the second-longest remembered (one long
-   * pause can be a one-off; two make a habit); 0 while fewer than two were seen.
+   * A pause this caller may make again, ms: half as long again as the longest remembered, since
+   * someone who stopped for a second to think stops about as long next time, often longer (the
+   * router caps it with `maxHabitMs`); 0 until a first pause was seen. One pause is evidence
+   * enough: waiting for a second one put the reply into the pause that made it.
    */
   get habitMs(): number {
-    if (this.pauses.length < 2) return 0;
-    return [...this.pauses].sort((a, b) => b - a)[1] ?? 0;
+    if (this.pauses.length === 0) return 0;
+    return HABIT_MARGIN * Math.max(...this.pauses);
   }
 }

@@ -42,9 +42,11 @@ function run(profile: ListenProfileName, seed: number, kind: CallerKind): CallOu
 /**
  * Whether a listener could have told this pause from the end of the answer by what they had
  * heard: a hanging word; a comma or an unfinished opener the STT wrote down; an opener that
- * starts the answer, short enough to read as one without punctuation; or a caller who had already paused at least this
- * long twice before in the call. A pause after a whole sentence by a caller with no such habit
- * is not: any listener would take the turn there, and the caller's next words barge in.
+ * starts the answer, short enough to read as one without punctuation; or a caller who had
+ * already made a thinking pause in the call, this one no longer than half as long again as
+ * their longest (and within maxHabitMs). A pause after a whole sentence by a caller who has not
+ * paused before is not: any listener would take the turn there, and the caller's next words
+ * barge in.
  */
 function mustHold(
   pause: CallerPause,
@@ -61,7 +63,8 @@ function mustHold(
     // Unpunctuated, only an opener that starts the answer shows where its sentence begins.
     if (words.length - sentenceStart <= 5 && (punctuated || sentenceStart === 0)) return true;
   }
-  return earlier.filter((ms) => ms >= pause.ms).length >= 2;
+  if (earlier.length === 0) return false;
+  return pause.ms <= Math.min(1.5 * Math.max(...earlier), defaultCommitParams.maxHabitMs);
 }
 
 describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile) => {
