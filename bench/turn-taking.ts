@@ -36,6 +36,9 @@ interface ProfileRow {
   v2vP90: number | undefined;
   naiveP50: number | undefined;
   naiveP90: number | undefined;
+  /** First agent audio after a hesitant caller's last word: what waiting out their pauses costs. */
+  hesitantP50: number | undefined;
+  hesitantP90: number | undefined;
   prematureHeard: number;
   /** Of those, the ones in a pause after a whole sentence (words alone cannot tell it from an end). */
   prematureAfterSentence: number;
@@ -82,6 +85,7 @@ function pauseKindAt(answer: CallerAnswer, lastWordEndS: number): string | undef
 function benchProfile(profile: ListenProfileName): ProfileRow {
   const v2v: number[] = [];
   const naive: number[] = [];
+  const hesitant: number[] = [];
   let premature = 0;
   let afterSentence = 0;
   let hesitantAnswers = 0;
@@ -98,8 +102,11 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
         afterSentence += turn.premature.filter(
           (c) => pauseKindAt(turn.turn.answer, c.lastWordEndS) === 'sentence',
         ).length;
-        if (kind === 'hesitant') hesitantAnswers += 1;
-        if (kind !== 'fluent') continue;
+        if (kind === 'hesitant') {
+          hesitantAnswers += 1;
+          if (turn.firstAudioMs !== undefined) hesitant.push(turn.firstAudioMs);
+          continue;
+        }
         if (turn.firstAudioMs !== undefined) v2v.push(turn.firstAudioMs);
         const n = naiveFirstAudioMs(turn.turn.answer, profile, seed);
         if (n !== undefined) naive.push(n);
@@ -126,6 +133,8 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
     v2vP90: q(v2v, 90),
     naiveP50: q(naive, 50),
     naiveP90: q(naive, 90),
+    hesitantP50: q(hesitant, 50),
+    hesitantP90: q(hesitant, 90),
     prematureHeard: premature,
     prematureAfterSentence: afterSentence,
     hesitantAnswers,
@@ -145,12 +154,13 @@ const began = Date.now();
 const load = loadavg().map((l) => l.toFixed(2));
 const rows = LISTEN_PROFILE_NAMES.map(benchProfile);
 const header =
-  'profile           | v2v p50/p90 | naive p50/p90 | premature heard (after a sentence) | wasted LLM/turn | backchannels cleared/gap | barge-in → clear p50/p90 | → audible stop p50/p90';
+  'profile           | v2v p50/p90 | naive p50/p90 | hesitant p50/p90 | premature heard (after a sentence) | wasted LLM/turn | backchannels cleared/gap | barge-in → clear p50/p90 | → audible stop p50/p90';
 const line = (r: ProfileRow) =>
   [
     r.profile.padEnd(17),
     `${r.v2vP50}/${r.v2vP90}`.padStart(11),
     `${r.naiveP50}/${r.naiveP90}`.padStart(13),
+    `${r.hesitantP50}/${r.hesitantP90}`.padStart(16),
     `${r.prematureHeard} (${r.prematureAfterSentence})`.padStart(34),
     `${r.wastedLlmPerTurn}`.padStart(15),
     `${r.backchannelsCleared}/${r.backchannelsWithGap} of ${r.backchannels}`.padStart(24),
