@@ -1,12 +1,12 @@
 /**
- * `npm run bench:turns [-- --seeds N]`: turn-taking across every seeded Deepgram profile, on the
- * virtual clock (no sockets, so the machine's load does not change a figure): fluent and hesitant
- * interviews through the real commit router fed by the fake Deepgram engine and the real VAD on
- * synthetic voice (testing/router-simulation.ts); backchannels and real interruptions over a
- * reply through the real VAD, barge-in policy and outbound player with a model of Twilio's
- * playout (testing/talk-over-simulation.ts); and the naive pipeline on the same fluent turns.
- * Replies are modelled at issue 11's provider latency (LLM first token 300 ms, 25 ms a token,
- * TTS first byte 150 ms). Prints a table per profile and overall and writes
+ * `npm run bench:turns [-- --seeds N] [--first-seed K]`: turn-taking across every seeded Deepgram
+ * profile, on the virtual clock (no sockets, so the machine's load does not change a figure):
+ * fluent and hesitant interviews through the real commit router fed by the fake Deepgram engine
+ * and the real VAD on synthetic voice (testing/router-simulation.ts); backchannels and real
+ * interruptions over a reply through the real VAD, barge-in policy and outbound player with a
+ * model of Twilio's playout (testing/talk-over-simulation.ts); and the naive pipeline on the same
+ * fluent turns. Replies are modelled at issue 11's provider latency (LLM first token 300 ms, 25 ms
+ * a token, TTS first byte 150 ms). Prints a table per profile and overall and writes
  * bench/results/latest-turns.json. Greeting and CPU figures are the whole-call bench's
  * (`npm run bench`) and bench/voice-activity.ts's.
  */
@@ -23,6 +23,9 @@ import { percentile } from './stats.js';
 
 const seedsArg = process.argv.indexOf('--seeds');
 const SEEDS = Number(seedsArg > 0 ? process.argv[seedsArg + 1] : 8);
+/** `--first-seed K`: seeds K … K+N−1 (talk-over 5(K−1)+1 … 5(K−1+N)), a set the tests never ran. */
+const firstSeedArg = process.argv.indexOf('--first-seed');
+const FIRST_SEED = Number(firstSeedArg > 0 ? process.argv[firstSeedArg + 1] : 1);
 /** `--no-finalize`: the STT is never asked to finalize at the VAD's offset (for before/after). */
 const FINALIZE = !process.argv.includes('--no-finalize');
 /** A naive reply is read whole: a first answer of ~20 tokens, then one TTS request for it. */
@@ -91,7 +94,7 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
   let hesitantAnswers = 0;
   let wasted = 0;
   let commits = 0;
-  for (let seed = 1; seed <= SEEDS; seed++) {
+  for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
     for (const kind of ['fluent', 'hesitant'] as const) {
       const interview = generateInterview(new SeededRandom(seed * 7 + (kind === 'fluent' ? 0 : 1)), kind);
       const out = simulateCall(interview, { profile, seed }, { finalize: FINALIZE });
@@ -118,7 +121,8 @@ function benchProfile(profile: ListenProfileName): ProfileRow {
   let bcCleared = 0;
   let bcGap = 0;
   const talkSeeds = SEEDS * 5;
-  for (let seed = 1; seed <= talkSeeds; seed++) {
+  const firstTalkSeed = (FIRST_SEED - 1) * 5 + 1;
+  for (let seed = firstTalkSeed; seed < firstTalkSeed + talkSeeds; seed++) {
     const bc = simulateTalkOver({ kind: 'backchannel', profile, seed });
     if (bc.clears.length > 0) bcCleared += 1;
     if (bc.longestGapMs > AUDIBLE_GAP_MS) bcGap += 1;
@@ -168,7 +172,7 @@ const line = (r: ProfileRow) =>
     `${r.stopP50}/${r.stopP90}`.padStart(22),
   ].join(' | ');
 console.log(
-  `turn-taking on the virtual clock, ${SEEDS} seeds a profile (fluent + hesitant interviews), ms${FINALIZE ? '' : ', no Finalize at the VAD offset'}`,
+  `turn-taking on the virtual clock, ${SEEDS} seeds a profile (from ${FIRST_SEED}) (fluent + hesitant interviews), ms${FINALIZE ? '' : ', no Finalize at the VAD offset'}`,
 );
 console.log(header);
 for (const r of rows) console.log(line(r));
@@ -186,6 +190,6 @@ const out = path.join('bench', 'results', 'latest-turns.json');
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(
   out,
-  `${JSON.stringify({ at: new Date().toISOString(), seeds: SEEDS, finalize: FINALIZE, loadAverage: load, rows }, null, 2)}\n`,
+  `${JSON.stringify({ at: new Date().toISOString(), seeds: SEEDS, firstSeed: FIRST_SEED, finalize: FINALIZE, loadAverage: load, rows }, null, 2)}\n`,
 );
 console.log(`written ${out}`);
