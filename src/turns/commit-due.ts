@@ -51,6 +51,7 @@ export function commitDueAt(e: DueEvidence): { atMs: number; reason: CommitReaso
     Math.min(e.silenceStartMs + pauseMs + e.onsetReportMs, e.voicePauseOverAt(pauseMs));
   switch (e.completeness) {
     case 'hanging':
+    case 'unmarked':
       return { atMs: longPauseMs(Math.max(p.hangingPauseMs, habitMs)), reason: 'silence' };
     case 'preface':
       return { atMs: longPauseMs(Math.max(p.prefacePauseMs, habitMs)), reason: 'silence' };
@@ -82,15 +83,21 @@ export function commitDueAt(e: DueEvidence): { atMs: number; reason: CommitReaso
 /**
  * When to start a reply on these words, if at all: soon after a full stop the STT wrote, a
  * little later on complete words from an STT that does not punctuate its interims, not before
- * the endpoint on complete words an interim left without a full stop (mid-sentence, likely).
+ * the endpoint on complete words an interim left without a full stop (mid-sentence, likely),
+ * and `speculateAheadMs` before the commit (`commitAtMs`) on a short answer an STT without
+ * punctuation leaves unmarked.
  */
-export function speculateDueAt(e: DueEvidence, s: SpeculationState): number | undefined {
+export function speculateDueAt(e: DueEvidence, s: SpeculationState, commitAtMs: number): number | undefined {
   const p = e.params;
   // The VAD already hears the caller going on: a reply to these words would be thrown away.
-  if (e.completeness !== 'complete' || s.running || s.left <= 0 || s.goingOn) return undefined;
+  if (s.running || s.left <= 0 || s.goingOn) return undefined;
   // The last attempt is kept for the STT's own end signal, so a long answer that used up the
   // others on sentence ends still gets its reply started before the commit.
-  if (s.left === 1) return e.endSignalAtMs;
+  if (s.left === 1) return e.completeness === 'complete' ? e.endSignalAtMs : undefined;
+  // "yes" may be the whole answer, but only a long silence says so: a reply started just before
+  // it is ready when the commit comes.
+  if (e.completeness === 'unmarked') return commitAtMs - p.speculateAheadMs;
+  if (e.completeness !== 'complete') return undefined;
   if (s.endsSentence) return e.silenceStartMs + p.speculateSilenceMs;
   if (!s.interimsPunctuated)
     return Math.min(

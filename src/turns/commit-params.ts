@@ -23,7 +23,8 @@ export interface CommitParams {
   endSignalStableMs: number;
   /**
    * Silence waited out after words that hang ("and", "the", "In my last role", "No questions,"),
-   * before adding the STT's onset report delay. Default 1500: thinking pauses run 400–1,500 ms.
+   * or a short answer an STT without punctuation leaves unmarked ("yes"), before adding the
+   * STT's onset report delay. Default 1500: thinking pauses run 400–1,500 ms.
    */
   hangingPauseMs: number;
   /**
@@ -62,6 +63,14 @@ export interface CommitParams {
    * stop, the speculation waits for the STT's endpoint instead.
    */
   speculateUnmarkedSilenceMs: number;
+  /**
+   * On a short answer from an STT that writes no punctuation ("yes": whole, or the start of "yes,
+   * now is fine"), which waits out a pause as hanging words do, a `speculate` this long before the
+   * commit is due. Default 600: LLM first token ~300 ms, a first clause ~100 ms, TTS first byte
+   * ~150 ms, so the reply is ready at the commit; a caller who goes on in the last 600 ms of the
+   * wait costs that attempt. (Hanging words get none: they end an answer too rarely to pay for one.)
+   */
+  speculateAheadMs: number;
   /**
    * Speculative replies started per utterance, at most, the last of them kept for the STT's end
    * signal (`speech_final`, `UtteranceEnd`); later ends of thought wait for the commit. Default 30:
@@ -107,6 +116,7 @@ export const defaultCommitParams: Readonly<CommitParams> = Object.freeze({
   sttGapHoldMs: 3000,
   speculateSilenceMs: 0,
   speculateUnmarkedSilenceMs: 120,
+  speculateAheadMs: 600,
   maxSpeculations: 30,
   endpointMinSilenceMs: 250,
   onsetHoldMs: 1200,

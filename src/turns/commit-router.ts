@@ -75,6 +75,8 @@ export class CommitRouter {
   private readonly speculations = new Speculations();
   /** This STT punctuates its interims (so an interim without a full stop is mid-sentence). */
   private interimsPunctuated = false;
+  /** Any result of this call's STT has shown punctuation (interims or finals). */
+  private sttPunctuates = false;
   private committedUntilS = 0;
   private committedTokens = 0;
   /** Audio end of the latest result of the open utterance; the word end when results carry no word timings. */
@@ -193,6 +195,7 @@ export class CommitRouter {
     const result = freshPart(event, this.closedUntilS);
     this.noteWords(result.words);
     if (!event.isFinal && /[.,?!]/.test(event.text)) this.interimsPunctuated = true;
+    if (/[.,?!]/.test(event.text)) this.sttPunctuates = true;
     if (isNoise(result, this.params.minConfidence, this.phase === 'open')) {
       this.stats.noiseIgnored += 1;
       if (!event.isFinal || this.phase === 'idle') return;
@@ -318,7 +321,7 @@ export class CommitRouter {
     const holding = this.onsetAtMs !== undefined && now < this.onsetAtMs + p.onsetHoldMs;
     if (holding && this.onsetAtMs !== undefined) due.push(this.onsetAtMs + p.onsetHoldMs);
     const evidence: DueEvidence = {
-      completeness: judgeCompleteness(this.text.text, { question: this.question }),
+      completeness: judgeCompleteness(this.text.text, { question: this.question, unpunctuated: !this.sttPunctuates }),
       silenceStartMs,
       params: p,
       habitMs: this.pauses.habitMs,
@@ -334,13 +337,17 @@ export class CommitRouter {
       due.push(commitAt.atMs);
       const goingOnUntil = this.voiceClues.goingOnUntil(lastWordEndS * 1000, now);
       if (goingOnUntil !== undefined) due.push(goingOnUntil);
-      const speculateAt = speculateDueAt(evidence, {
-        running: this.speculations.running,
-        left: p.maxSpeculations - this.speculations.startedThisUtterance,
-        goingOn: goingOnUntil !== undefined,
-        endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
-        interimsPunctuated: this.interimsPunctuated,
-      });
+      const speculateAt = speculateDueAt(
+        evidence,
+        {
+          running: this.speculations.running,
+          left: p.maxSpeculations - this.speculations.startedThisUtterance,
+          goingOn: goingOnUntil !== undefined,
+          endsSentence: /[.?!]["')\]]*$/.test(this.text.text.trimEnd()),
+          interimsPunctuated: this.interimsPunctuated,
+        },
+        commitAt.atMs,
+      );
       if (speculateAt !== undefined) {
         if (now >= speculateAt) this.speculate();
         else due.push(speculateAt);

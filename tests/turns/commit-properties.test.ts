@@ -42,7 +42,8 @@ function run(profile: ListenProfileName, seed: number, kind: CallerKind): CallOu
 /**
  * Whether a listener could have told this pause from the end of the answer by what they had
  * heard: a hanging word; a comma or an unfinished opener the STT wrote down; an opener that
- * starts the answer, short enough to read as one without punctuation; or a caller who had
+ * starts the answer, short enough to read as one without punctuation; the first word or two of
+ * an answer, without punctuation (a "yes" that may be "yes,"); or a caller who had
  * already made a thinking pause in the call, this one no longer than half as long again as
  * their longest (and within maxHabitMs). A pause after a whole sentence by a caller who has not
  * paused before is not: any listener would take the turn there, and the caller's next words
@@ -57,6 +58,9 @@ function mustHold(
   const punctuated = LISTEN_PROFILES[profile].punctuation !== 'off';
   if (pause.kind === 'hanging-word') return true;
   if ((pause.kind === 'comma' || pause.kind === 'dependent-clause') && punctuated) return true;
+  // "yes [pause] now is fine": without punctuation an answer's first word or two cannot be told
+  // from a whole short answer, so the router waits them out as it waits out a comma it sees.
+  if (pause.kind === 'comma' && !punctuated && pause.afterWord <= 1) return true;
   if (pause.kind === 'dependent-clause') {
     const words = turn.turn.answer.words.slice(0, pause.afterWord + 1);
     const sentenceStart = words.findLastIndex((w, i) => i < words.length - 1 && /[.?!]$/.test(w.word)) + 1;
