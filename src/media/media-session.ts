@@ -154,6 +154,7 @@ export class MediaSession {
       sendMark: (name) => send(buildMarkMessage(streamSid, name)),
       sendClear: () => send(buildClearMessage(streamSid), CLEAR_SENT),
       onMarkPlayed: (mark) => this.handler?.onMarkPlayed(mark),
+      onStall: (cause) => this.options.metrics.agentAudioStalls.inc({ cause }),
     });
     const sink: MediaSink = {
       audio: this.player,

@@ -22,7 +22,19 @@ export interface OutboundPlayerOptions {
   leadMs?: number;
   /** Called when a mark comes back for audio the caller really heard (not a clear's flush). */
   onMarkPlayed?: (mark: MarkId) => void;
+  /**
+   * Twilio's buffer (as modelled) ran dry inside the agent's speech, and audio went on within
+   * STALL_MS: `late` when frames were waiting here (our pacing timer ran late by more than the
+   * lead), `starved` when none had come yet (TTS, or the reply behind it, was slower than real
+   * time). Holds, clears and pauses are deliberate gaps and never count.
+   */
+  onStall?: (cause: StallCause, dryMs: number) => void;
 }
+
+export type StallCause = 'late' | 'starved';
+
+/** A dry buffer refilled within this long is a stall inside speech; longer, a pause between replies. */
+const STALL_MS = 300;
 
 type QueueItem = { kind: 'frame'; bytes: Buffer } | { kind: 'mark'; name: string; id: MarkId };
 
@@ -53,6 +65,8 @@ export class OutboundPlayer implements AudioSink {
   /** Feeding stopped without a clear (hold): Twilio plays on what it already has. */
   private held = false;
   private markSeq = 0;
+  /** The next dry buffer is one we made (nothing played yet, a hold, a clear, a pause): no stall. */
+  private gapIsDeliberate = true;
   /** Items sent whose audio may not have played yet, oldest first, with their stream position. */
   private recentlySent: { item: QueueItem; atBytes: number }[] = [];
 
@@ -107,6 +121,7 @@ export class OutboundPlayer implements AudioSink {
     this.held = false;
     this.recentlySent = [];
     this.playEndsAt = this.clock.now();
+    this.gapIsDeliberate = true;
     // Whatever was sent but not played is gone: rewind the sent total to what was heard.
     this.sentBytesTotal = heard;
     this.enqueuedBytesTotal = heard;
@@ -168,6 +183,7 @@ export class OutboundPlayer implements AudioSink {
     this.recentlySent = [];
     this.sentBytesTotal = Math.min(this.sentBytesTotal, resumeAt);
     this.playEndsAt = this.clock.now();
+    this.gapIsDeliberate = true;
     this.options.sendClear();
   }
 
@@ -185,6 +201,7 @@ export class OutboundPlayer implements AudioSink {
   hold(): number {
     if (!this.closed && !this.held) {
       this.held = true;
+      this.gapIsDeliberate = true;
       this.timer?.cancel();
       this.timer = undefined;
     }
@@ -230,10 +247,15 @@ export class OutboundPlayer implements AudioSink {
     this.queue.push({ kind: 'frame', bytes: frame });
   }
 
-  private pump(): void {
+  private pump(woken = false): void {
     if (this.closed || this.paused || this.held || this.timer) return;
     const now = this.clock.now();
-    if (this.playEndsAt < now) this.playEndsAt = now;
+    if (this.playEndsAt < now) {
+      const dryMs = now - this.playEndsAt;
+      if (!this.gapIsDeliberate && dryMs <= STALL_MS && this.queue.some((item) => item.kind === 'frame'))
+        this.options.onStall?.(woken ? 'late' : 'starved', dryMs);
+      this.playEndsAt = now;
+    }
     while (this.queue.length > 0) {
       const item = this.queue[0]!;
       if (item.kind === 'mark') {
@@ -251,6 +273,7 @@ export class OutboundPlayer implements AudioSink {
       this.recentlySent.push({ item, atBytes: this.sentBytesTotal });
       this.sentBytesTotal += item.bytes.length;
       this.playEndsAt += FRAME_MS;
+      this.gapIsDeliberate = false;
     }
     this.forgetPlayed();
     if (this.queue.length > 0) {
@@ -258,7 +281,7 @@ export class OutboundPlayer implements AudioSink {
       const wakeIn = this.playEndsAt - this.leadMs + FRAME_MS - now;
       this.timer = this.clock.setTimeout(() => {
         this.timer = undefined;
-        this.pump();
+        this.pump(true);
       }, wakeIn);
     }
   }

@@ -26,6 +26,12 @@ export function createMetrics() {
       buckets: [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1200, 1500, 2000, 3000, 5000],
       registers: [registry],
     }),
+    agentAudioStalls: new Counter({
+      name: 'agent_audio_stalls_total',
+      help: "Stalls in the agent's audio at the phone, by cause (late: our pacing; starved: TTS or the reply behind)",
+      labelNames: ['cause'],
+      registers: [registry],
+    }),
     speculationsWasted: new Counter({
       name: 'speculative_replies_wasted_total',
       help: 'Speculative LLM calls thrown away',
