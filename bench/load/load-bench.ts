@@ -184,6 +184,11 @@ async function main(): Promise<void> {
     }),
   );
   const ended = service.sample();
+  // The service's own view of the holes the phones heard: its pacing late, or its audio not there yet.
+  const stalls = {
+    late: (await service.metric('agent_audio_stalls_total', 'cause="late"')) ?? 0,
+    starved: (await service.metric('agent_audio_stalls_total', 'cause="starved"')) ?? 0,
+  };
   await perf;
   clearInterval(scrape);
   clearInterval(progress);
@@ -207,9 +212,11 @@ async function main(): Promise<void> {
     ended,
     samples: service.samples.filter((s) => s.atMs >= began.atMs && s.atMs <= ended.atMs),
     serviceLoop,
+    serviceStalls: stalls,
     driver: {
       cpuMs: (driverCpu.user + driverCpu.system) / 1000,
       loopDelayP99Ms: Math.max(0, driverLoop.percentile(99) / 1e6 - 10),
+      loopDelayMaxMs: Math.max(0, driverLoop.max / 1e6 - 10),
     },
     loadAverage,
     cores: os.availableParallelism(),

@@ -18,7 +18,9 @@ export interface LoadInput {
   ended: ProcessSample;
   samples: ProcessSample[];
   serviceLoop: { p99Ms: number; maxMs: number }[];
-  driver: { cpuMs: number; loopDelayP99Ms: number };
+  /** Stalls the service counted (agent_audio_stalls_total): its pacing timer late, or no audio yet. */
+  serviceStalls: { late: number; starved: number };
+  driver: { cpuMs: number; loopDelayP99Ms: number; loopDelayMaxMs: number };
   loadAverage: number[];
   cores: number;
 }
@@ -102,6 +104,7 @@ export function summariseLoad(input: LoadInput) {
     pacingDeviationMs: pacing,
     underruns,
     callsWithUnderruns: playouts.filter((p) => p.underruns > 0).length,
+    serviceStalls: input.serviceStalls,
     serviceEventLoopDelayMs: {
       p99Worst5s: round(Math.max(0, ...loopP99)),
       p99Median5s: round(
@@ -117,6 +120,7 @@ export function summariseLoad(input: LoadInput) {
     callersProcess: {
       cpuMsPerCallMinute: round(input.driver.cpuMs / callMinutes, 0),
       loopDelayP99Ms: round(input.driver.loopDelayP99Ms),
+      loopDelayMaxMs: round(input.driver.loopDelayMaxMs),
     },
     loadAverage: input.loadAverage.map((l) => round(l, 2)),
     cores: input.cores,
@@ -134,6 +138,11 @@ export function summariseLoad(input: LoadInput) {
       seconds: round((r.endedAt - r.startedAt) / 1000),
       frames: r.arrivals.length,
       underruns: playouts[answered.indexOf(r)]?.underruns ?? 0,
+      // Seconds into the call, and frames into the agent's run of audio (a reply starts at 0).
+      underrunsAt: (playouts[answered.indexOf(r)]?.underrunsAt ?? []).map((u) => ({
+        s: round((u.atMs - r.startedAt) / 1000),
+        framesIntoRun: u.framesIntoRun,
+      })),
       greetingMs: round(r.greetingMs, 0),
       closedByAgent: r.closedByAgent,
       i,

@@ -26,6 +26,8 @@ export interface PlayoutFigures {
   underruns: number;
   /** Total ms the buffer was dry inside speech. */
   underrunMs: number;
+  /** Each underrun: when its late frame arrived, and how many frames of the run had come before it. */
+  underrunsAt: { atMs: number; framesIntoRun: number }[];
 }
 
 export function analysePlayout(arrivalsMs: readonly number[], options: PlayoutOptions = {}): PlayoutFigures {
@@ -34,6 +36,7 @@ export function analysePlayout(arrivalsMs: readonly number[], options: PlayoutOp
   const deviations: number[] = [];
   let underruns = 0;
   let underrunMs = 0;
+  const underrunsAt: PlayoutFigures['underrunsAt'] = [];
   let playEndsAt = Number.NEGATIVE_INFINITY;
   let inRun = 0;
   for (let i = 0; i < arrivalsMs.length; i++) {
@@ -44,6 +47,7 @@ export function analysePlayout(arrivalsMs: readonly number[], options: PlayoutOp
       if (i > 0 && dryFor <= stallMs) {
         underruns++;
         underrunMs += dryFor;
+        underrunsAt.push({ atMs: at, framesIntoRun: inRun });
       }
       if (dryFor > stallMs) inRun = 0;
       playEndsAt = at;
@@ -52,5 +56,5 @@ export function analysePlayout(arrivalsMs: readonly number[], options: PlayoutOp
     inRun++;
     playEndsAt += FRAME_MS;
   }
-  return { frames: arrivalsMs.length, pacingDeviationsMs: deviations, underruns, underrunMs };
+  return { frames: arrivalsMs.length, pacingDeviationsMs: deviations, underruns, underrunMs, underrunsAt };
 }

@@ -87,8 +87,8 @@ export interface ServiceProcess {
   baseUrl: string;
   samples: ProcessSample[];
   sample(): ProcessSample;
-  /** Scrapes /metrics and returns the value of one gauge summed over its series. */
-  metric(name: string): Promise<number | undefined>;
+  /** Scrapes /metrics and returns the value of one metric summed over its series (those with `label`, e.g. `cause="late"`). */
+  metric(name: string, label?: string): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -122,11 +122,12 @@ export async function startServiceProcess(options: {
     baseUrl,
     samples,
     sample,
-    async metric(name) {
+    async metric(name, label) {
       const text = await fetch(`${baseUrl}/metrics`).then((r) => r.text());
       let sum: number | undefined;
       for (const line of text.split('\n')) {
         if (!line.startsWith(name) || (line[name.length] !== ' ' && line[name.length] !== '{')) continue;
+        if (label !== undefined && !line.includes(label)) continue;
         sum = (sum ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1));
       }
       return sum;
