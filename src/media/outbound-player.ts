@@ -23,10 +23,10 @@ export interface OutboundPlayerOptions {
   /** Called when a mark comes back for audio the caller really heard (not a clear's flush). */
   onMarkPlayed?: (mark: MarkId) => void;
   /**
-   * Twilio's buffer (as modelled) ran dry inside the agent's speech, and audio went on within
-   * STALL_MS: `late` when frames were waiting here (our pacing timer ran late by more than the
-   * lead), `starved` when none had come yet (TTS, or the reply behind it, was slower than real
-   * time). Holds, clears and pauses are deliberate gaps and never count.
+   * Twilio's buffer (as modelled) ran dry inside the agent's speech: `late` when frames were
+   * waiting here (our pacing timer ran late by more than the lead), `starved` when none had come
+   * yet and audio went on within STALL_MS (TTS, or the reply behind it, slower than real time).
+   * Holds, clears and pauses are deliberate gaps and never count.
    */
   onStall?: (cause: StallCause, dryMs: number) => void;
 }
@@ -212,6 +212,8 @@ export class OutboundPlayer implements AudioSink {
   release(): void {
     if (!this.held) return;
     this.held = false;
+    // Released before Twilio ran out: the caller heard no gap of ours.
+    if (this.playEndsAt > this.clock.now()) this.gapIsDeliberate = false;
     this.pump();
   }
 
@@ -228,6 +230,18 @@ export class OutboundPlayer implements AudioSink {
     this.timer?.cancel();
     this.timer = undefined;
     this.queue = [];
+  }
+
+  /**
+   * The buffer ran dry before this frame: a stall unless we made the gap. A timer that woke late
+   * with frames waiting is ours however long it slept; audio that came late is a stall only
+   * within STALL_MS (longer, a pause between replies).
+   */
+  private resumeAfterDry(now: number, woken: boolean): void {
+    const dryMs = now - this.playEndsAt;
+    if (!this.gapIsDeliberate && (woken || dryMs <= STALL_MS))
+      this.options.onStall?.(woken ? 'late' : 'starved', dryMs);
+    this.playEndsAt = now;
   }
 
   /** Keeps only what Twilio may still hold (about the lead), for pause() to take back. */
@@ -250,12 +264,6 @@ export class OutboundPlayer implements AudioSink {
   private pump(woken = false): void {
     if (this.closed || this.paused || this.held || this.timer) return;
     const now = this.clock.now();
-    if (this.playEndsAt < now) {
-      const dryMs = now - this.playEndsAt;
-      if (!this.gapIsDeliberate && dryMs <= STALL_MS && this.queue.some((item) => item.kind === 'frame'))
-        this.options.onStall?.(woken ? 'late' : 'starved', dryMs);
-      this.playEndsAt = now;
-    }
     while (this.queue.length > 0) {
       const item = this.queue[0]!;
       if (item.kind === 'mark') {
@@ -268,6 +276,7 @@ export class OutboundPlayer implements AudioSink {
       // Half a frame of slack: a timer a little late must send one frame, not two (gaps of 0 and
       // 40 ms instead of 20); one more than half a frame late sends two, catching up.
       if (this.playEndsAt - now > this.leadMs - FRAME_MS / 2) break;
+      if (this.playEndsAt < now) this.resumeAfterDry(now, woken);
       this.queue.shift();
       this.options.sendMedia(item.bytes);
       this.recentlySent.push({ item, atBytes: this.sentBytesTotal });

@@ -63,6 +63,60 @@ describe("the outbound player's stall report", () => {
     expect(stalls[0]!.dryMs).toBeGreaterThan(0);
   });
 
+  it('counts a pause between replies from when the audio ran out, not from a mark or a partial frame in it', () => {
+    const clock = new ManualClock();
+    const { player, stalls } = setup(clock);
+    player.write(Buffer.alloc(FRAME * 10));
+    // The audio runs out at 200 ms; the reply's closing mark at 500, half a frame at 600.
+    clock.advance(500);
+    player.mark();
+    clock.advance(100);
+    player.write(Buffer.alloc(FRAME / 2));
+    clock.advance(100);
+    player.write(Buffer.alloc(FRAME * 10));
+    clock.advance(400);
+    expect(stalls).toEqual([]);
+  });
+
+  it('counts a pacing timer late by longer than a pause between replies as late all the same', () => {
+    const manual = new ManualClock();
+    let lateBy = 0;
+    const clock: Clock = {
+      now: () => manual.now(),
+      wallNow: () => manual.wallNow(),
+      setTimeout: (fn: () => void, delayMs: number): Timer => manual.setTimeout(fn, delayMs + lateBy),
+    };
+    const { player, stalls } = setup(clock);
+    player.write(Buffer.alloc(FRAME * 100));
+    manual.advance(100);
+    lateBy = 800;
+    manual.advance(1200);
+    expect(stalls.map((s) => s.cause)).toEqual(['late']);
+    expect(stalls[0]!.dryMs).toBeGreaterThan(300);
+  });
+
+  it('counts starvation after a hold released before the held audio ran out', () => {
+    const clock = new ManualClock();
+    const { player, stalls } = setup(clock);
+    player.write(Buffer.alloc(FRAME * 10));
+    clock.advance(50);
+    player.hold();
+    clock.advance(20);
+    player.release();
+    // Twilio plays on to 200 ms; the next audio comes at 320.
+    clock.advance(250);
+    player.write(Buffer.alloc(FRAME * 10));
+    expect(stalls).toEqual([{ cause: 'starved', dryMs: 120 }]);
+  });
+
+  it("does not count the call's first audio as a stall, whenever it comes", () => {
+    const clock = new ManualClock(150);
+    const { player, stalls } = setup(clock);
+    player.write(Buffer.alloc(FRAME * 10));
+    clock.advance(100);
+    expect(stalls).toEqual([]);
+  });
+
   it('never counts the gaps it makes itself: a hold released, a clear, a pause resumed', () => {
     const clock = new ManualClock();
     const { player, stalls } = setup(clock);
