@@ -17,7 +17,7 @@ import { type CommitDecision, CommitRouter, type CommitRouterStats } from '../sr
 import { finalizesStt } from '../src/turns/stt-finalize.js';
 import type { CallerAnswer } from './caller-behaviours.js';
 import type { SpokenWord } from './fakes/deepgram-listen-engine.js';
-import type { ListenProfileChoice } from './fakes/deepgram-listen-profile.js';
+import { type ListenProfileChoice, resolveProfile } from './fakes/deepgram-listen-profile.js';
 import type { TimedSttEvent } from './scripted-partials.js';
 import { SttSimulation } from './stt-timeline.js';
 import { voiceTimeline } from './voice-timeline.js';
@@ -108,6 +108,8 @@ export function simulateCall(
 
   const router: CommitRouter = new CommitRouter({
     clock,
+    // `off` is a session opened without punctuate/smart_format; every other profile was asked.
+    punctuationRequested: resolveProfile(stt.profile).punctuation !== 'off',
     onDecision: (decision) => {
       const now = clock.now();
       decisions.push({ atMs: now, decision });

@@ -51,7 +51,7 @@ export function commitDueAt(e: DueEvidence): { atMs: number; reason: CommitReaso
     Math.min(e.silenceStartMs + pauseMs + e.onsetReportMs, e.voicePauseOverAt(pauseMs));
   switch (e.completeness) {
     case 'hanging':
-    case 'unmarked':
+    case 'short-unpunctuated':
       return { atMs: longPauseMs(Math.max(p.hangingPauseMs, habitMs)), reason: 'silence' };
     case 'preface':
       return { atMs: longPauseMs(Math.max(p.prefacePauseMs, habitMs)), reason: 'silence' };
@@ -84,8 +84,8 @@ export function commitDueAt(e: DueEvidence): { atMs: number; reason: CommitReaso
  * When to start a reply on these words, if at all: soon after a full stop the STT wrote, a
  * little later on complete words from an STT that does not punctuate its interims, not before
  * the endpoint on complete words an interim left without a full stop (mid-sentence, likely),
- * and `speculateAheadMs` before the commit (`commitAtMs`) on a short answer an STT without
- * punctuation leaves unmarked.
+ * and `speculateAheadMs` before the commit (`commitAtMs`) on a short answer from an STT that
+ * writes no punctuation.
  */
 export function speculateDueAt(e: DueEvidence, s: SpeculationState, commitAtMs: number): number | undefined {
   const p = e.params;
@@ -96,7 +96,7 @@ export function speculateDueAt(e: DueEvidence, s: SpeculationState, commitAtMs: 
   if (s.left === 1) return e.completeness === 'complete' ? e.endSignalAtMs : undefined;
   // "yes" may be the whole answer, but only a long silence says so: a reply started just before
   // it is ready when the commit comes.
-  if (e.completeness === 'unmarked') return commitAtMs - p.speculateAheadMs;
+  if (e.completeness === 'short-unpunctuated') return commitAtMs - p.speculateAheadMs;
   if (e.completeness !== 'complete') return undefined;
   if (s.endsSentence) return e.silenceStartMs + p.speculateSilenceMs;
   if (!s.interimsPunctuated)

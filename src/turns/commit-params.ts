@@ -23,7 +23,7 @@ export interface CommitParams {
   endSignalStableMs: number;
   /**
    * Silence waited out after words that hang ("and", "the", "In my last role", "No questions,"),
-   * or a short answer an STT without punctuation leaves unmarked ("yes"), before adding the
+   * or a short answer from an STT that writes no punctuation ("yes"), before adding the
    * STT's onset report delay. Default 1500: thinking pauses run 400–1,500 ms.
    */
   hangingPauseMs: number;

@@ -5,6 +5,7 @@ import { CallerPauses } from './caller-pauses.js';
 import type { CommitDecision, CommitReason, CommitRouterStats } from './commit-decision.js';
 import { commitDueAt, type DueEvidence, speculateDueAt } from './commit-due.js';
 import { type CommitParams, resolveCommitParams, type StageCommitParams } from './commit-params.js';
+import { normalizeWords } from './normalize-words.js';
 import { Speculations } from './speculations.js';
 import { SttTiming } from './stt-timing.js';
 import { judgeCompleteness } from './thought-completeness.js';
@@ -23,6 +24,13 @@ export interface CommitRouterOptions {
   stageParams?: StageCommitParams;
   /** The initial stage; unset means no stage overrides. */
   stage?: string;
+  /**
+   * The STT was asked to punctuate (Deepgram `punctuate`/`smart_format`, as the service always
+   * does). Default true: its punctuation is trusted from the first word, until a final of three
+   * words or more shows none. False: one or two words are taken as possibly unfinished
+   * (`short-unpunctuated`) until the STT shows punctuation after all.
+   */
+  punctuationRequested?: boolean;
 }
 
 type Phase = 'idle' | 'open' | 'committed';
@@ -75,8 +83,9 @@ export class CommitRouter {
   private readonly speculations = new Speculations();
   /** This STT punctuates its interims (so an interim without a full stop is mid-sentence). */
   private interimsPunctuated = false;
-  /** Any result of this call's STT has shown punctuation (interims or finals). */
-  private sttPunctuates = false;
+  /** This call's STT punctuates: as requested, until a longer final shows none; for good once any shows some. */
+  private sttPunctuates: boolean;
+  private punctuationSeen = false;
   private committedUntilS = 0;
   private committedTokens = 0;
   /** Audio end of the latest result of the open utterance; the word end when results carry no word timings. */
@@ -94,6 +103,7 @@ export class CommitRouter {
     this.baseParams = options.params ?? {};
     this.stageParams = options.stageParams;
     this.params = resolveCommitParams(options.stage, this.baseParams, this.stageParams);
+    this.sttPunctuates = options.punctuationRequested ?? true;
   }
 
   /** The parameters in force. */
@@ -195,7 +205,7 @@ export class CommitRouter {
     const result = freshPart(event, this.closedUntilS);
     this.noteWords(result.words);
     if (!event.isFinal && /[.,?!]/.test(event.text)) this.interimsPunctuated = true;
-    if (/[.,?!]/.test(event.text)) this.sttPunctuates = true;
+    this.notePunctuation(event);
     if (isNoise(result, this.params.minConfidence, this.phase === 'open')) {
       this.stats.noiseIgnored += 1;
       if (!event.isFinal || this.phase === 'idle') return;
@@ -369,6 +379,16 @@ export class CommitRouter {
   private voicePauseOverAt(pauseMs: number, settledOnly = true): number {
     if (settledOnly && !this.latestFinal) return Number.POSITIVE_INFINITY;
     return this.voiceClues.pauseOverAt(this.lastWordEndS * 1000, pauseMs);
+  }
+
+  private notePunctuation(event: Extract<SttEvent, { type: 'transcript' }>): void {
+    if (/[.,?!]/.test(event.text)) {
+      this.punctuationSeen = true;
+      this.sttPunctuates = true;
+    } else if (event.isFinal && !this.punctuationSeen && normalizeWords(event.text).length >= 3) {
+      // Three words or more and not one mark: this STT writes none, whatever it was asked.
+      this.sttPunctuates = false;
+    }
   }
 
   private speculate(): void {

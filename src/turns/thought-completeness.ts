@@ -6,19 +6,19 @@ import { normalizeWords } from './normalize-words.js';
  * - `hanging`: cannot end here (a conjunction, article or preposition at the end, a comma, a
  *   dependent clause or fronted phrase with no main clause yet: "In my last role", "When I
  *   joined Acme", "The hardest part was");
- * - `unmarked`: one or two words from an STT that writes no punctuation ("yes", "no questions"):
- *   a whole short answer or the opening of a longer one ("yes, now is fine"), which only the
- *   comma it does not write would tell;
+ * - `short-unpunctuated`: one or two words from an STT that writes no punctuation ("yes", "no
+ *   questions"): a whole short answer or the opening of a longer one ("yes, now is fine"), which
+ *   only the comma it does not write would tell;
  * - `preface`: a whole phrase, but one that usually opens a longer answer to an open question
  *   ("Sure.", "Okay, so", "Well") or is too short for it;
  * - `complete`: could be the whole answer.
  */
-export type Completeness = 'hanging' | 'unmarked' | 'preface' | 'complete';
+export type Completeness = 'hanging' | 'short-unpunctuated' | 'preface' | 'complete';
 
 export interface CompletenessContext {
   /** The question the agent just asked; '' when unknown. */
   question?: string;
-  /** This call's STT has punctuated nothing so far, so a comma would not show. */
+  /** This call's STT writes no punctuation (CommitRouter's `sttPunctuates`), so a comma would not show. */
   unpunctuated?: boolean;
 }
 
@@ -91,7 +91,7 @@ export function judgeCompleteness(text: string, context: CompletenessContext = {
   if (sentence !== text.trim() && tokens.length <= 2 && !/[.?!]$/.test(sentence.trimEnd())) return 'hanging';
   const question = context.question ?? '';
   const all = normalizeWords(text);
-  if (context.unpunctuated && all.length <= 2) return 'unmarked';
+  if (context.unpunctuated && all.length <= 2) return 'short-unpunctuated';
   if (OPEN_QUESTION.test(question) && (all.every((t) => PREFACES.has(t)) || all.length <= 2)) return 'preface';
   return 'complete';
 }

@@ -12,13 +12,18 @@ import {
 
 const QUESTION = 'Hi, this is the interviewer from Acme. Is now a good time to talk?';
 
-function run(segments: SpeechSegment[]) {
+function run(segments: SpeechSegment[], punctuationRequested = false) {
   const clock = new ManualClock();
   const decisions: Array<{ atMs: number; decision: CommitDecision }> = [];
   const router = new CommitRouter({
     clock,
-    onDecision: (decision) => decisions.push({ atMs: clock.now(), decision }),
+    onDecision: (decision) => {
+      decisions.push({ atMs: clock.now(), decision });
+      // The reply is heard 500 ms after its commit, so the caller's next words start a new utterance.
+      if (decision.type === 'commit') clock.setTimeout(() => router.replyHeard(decision.utteranceId), 500);
+    },
     stage: 'greeting',
+    punctuationRequested,
   });
   router.setQuestion(QUESTION);
   const words = speak(segments);
@@ -49,10 +54,31 @@ describe('a short answer from an STT that writes no punctuation', () => {
     const speculation = decisions.find((d) => d.decision.type === 'speculate')!;
     expect(commit.atMs - speculation.atMs).toBe(defaultCommitParams.speculateAheadMs);
   });
+});
 
-  it('still answers a punctuated "Yes." quickly: the full stop says it ended', () => {
-    const { commits, endMs } = run(['Yes.']);
+/** The service asks Deepgram to punctuate, so its first "yes" is trusted before any mark shows. */
+describe('a short answer from an STT asked to punctuate', () => {
+  it('is answered quickly when punctuated: the full stop says it ended', () => {
+    const { commits, endMs } = run(['Yes.'], true);
     expect(commits.map((c) => c.decision)).toEqual([expect.objectContaining({ text: 'Yes.' })]);
     expect(commits[0]!.atMs - endMs).toBeLessThan(defaultCommitParams.prefacePauseMs);
+  });
+
+  it('is answered quickly even as the first result of the call, without a mark ("Yeah")', () => {
+    const { commits, endMs } = run(['Yeah'], true);
+    expect(commits.map((c) => c.decision)).toEqual([expect.objectContaining({ text: 'Yeah' })]);
+    expect(commits[0]!.atMs - endMs).toBeLessThan(defaultCommitParams.prefacePauseMs);
+  });
+
+  it('is waited out once a final of three words has shown that the STT writes no punctuation', () => {
+    const { decisions, commits } = run(
+      ['i am a backend engineer', { pauseMs: 3000 }, 'yes', { pauseMs: 1300 }, 'now is fine'],
+      true,
+    );
+    expect(commits.map((c) => c.decision)).toEqual([
+      expect.objectContaining({ text: 'i am a backend engineer' }),
+      expect.objectContaining({ text: 'yes now is fine' }),
+    ]);
+    expect(decisions.some((d) => d.decision.type === 'resumed')).toBe(false);
   });
 });
