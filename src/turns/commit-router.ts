@@ -204,7 +204,6 @@ export class CommitRouter {
   private onTranscript(event: Extract<SttEvent, { type: 'transcript' }>): void {
     const result = freshPart(event, this.closedUntilS);
     this.noteWords(result.words);
-    if (!event.isFinal && /[.,?!]/.test(event.text)) this.interimsPunctuated = true;
     this.notePunctuation(event);
     if (isNoise(result, this.params.minConfidence, this.phase === 'open')) {
       this.stats.noiseIgnored += 1;
@@ -381,8 +380,10 @@ export class CommitRouter {
     return this.voiceClues.pauseOverAt(this.lastWordEndS * 1000, pauseMs);
   }
 
+  /** What this result says about the STT's punctuation, in its interims and at all. */
   private notePunctuation(event: Extract<SttEvent, { type: 'transcript' }>): void {
     if (/[.,?!]/.test(event.text)) {
+      if (!event.isFinal) this.interimsPunctuated = true;
       this.punctuationSeen = true;
       this.sttPunctuates = true;
     } else if (event.isFinal && !this.punctuationSeen && normalizeWords(event.text).length >= 3) {
