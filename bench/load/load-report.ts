@@ -130,23 +130,26 @@ export function summariseLoad(input: LoadInput) {
   return {
     table,
     errors: input.results.filter((r) => r.error).map((r) => ({ index: r.index, error: r.error })),
-    calls: input.results.map((r, i) => ({
-      index: r.index,
-      refused: r.refused,
-      outcome: r.outcome,
-      stage: r.stage,
-      seconds: round((r.endedAt - r.startedAt) / 1000),
-      frames: r.arrivals.length,
-      underruns: playouts[answered.indexOf(r)]?.underruns ?? 0,
-      // Seconds into the call, and frames into the agent's run of audio (a reply starts at 0).
-      underrunsAt: (playouts[answered.indexOf(r)]?.underrunsAt ?? []).map((u) => ({
-        s: round((u.atMs - r.startedAt) / 1000),
-        framesIntoRun: u.framesIntoRun,
-      })),
-      greetingMs: round(r.greetingMs, 0),
-      closedByAgent: r.closedByAgent,
-      i,
-    })),
+    calls: input.results.map((r, i) => {
+      const playout = playouts[answered.indexOf(r)];
+      return {
+        index: r.index,
+        refused: r.refused,
+        outcome: r.outcome,
+        stage: r.stage,
+        seconds: round((r.endedAt - r.startedAt) / 1000),
+        frames: r.arrivals.length,
+        underruns: playout?.underruns ?? 0,
+        // Seconds into the call, and frames into the agent's run of audio (a reply starts at 0).
+        underrunsAt: (playout?.underrunsAt ?? []).map((u) => ({
+          s: round((u.atMs - r.startedAt) / 1000),
+          framesIntoRun: u.framesIntoRun,
+        })),
+        greetingMs: round(r.greetingMs, 0),
+        closedByAgent: r.closedByAgent,
+        i,
+      };
+    }),
     samples: input.samples.map((s) => ({
       t: round((s.atMs - input.began.atMs) / 1000),
       cpuMs: round(s.cpuMs - input.began.cpuMs, 0),
