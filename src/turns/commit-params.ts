@@ -34,7 +34,8 @@ export interface CommitParams {
   prefacePauseMs: number;
   /**
    * The longest pause of this caller's own (`CallerPauses.habitMs`) that complete words also
-   * wait out, plus the onset report delay. Default 1500, as `hangingPauseMs`.
+   * wait out, plus the onset report delay, and the whole wait once the caller has paused
+   * mid-phrase. Default 1500, as `hangingPauseMs`.
    */
   maxHabitMs: number;
   /**

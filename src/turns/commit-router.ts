@@ -239,6 +239,7 @@ export class CommitRouter {
   /** Learns the STT's report delay and the caller's pauses from words shown for the first time. */
   private noteWords(words: readonly SttWord[]): void {
     const now = this.clock.now();
+    const shownBefore: string[] = [this.text.text];
     for (const w of words) {
       if (w.startS <= this.latestWordStartS + EPSILON_S || w.confidence < this.params.minConfidence) continue;
       this.timing.wordFirstShown(now, w.startS);
@@ -246,13 +247,21 @@ export class CommitRouter {
         const gapMs = (w.startS - this.latestWordEndS) * 1000;
         // Going on within a thinking pause of the last word, even over a reply taken too soon,
         // is a pause of this caller's (a new answer comes only after the agent's reply).
-        if (this.phase !== 'idle' || gapMs <= this.params.maxHabitMs) this.pauses.wentOnAfter(gapMs);
+        if (this.phase !== 'idle' || gapMs <= this.params.maxHabitMs) {
+          const before = shownBefore.join(' ');
+          this.pauses.wentOnAfter(gapMs, () => this.completenessOf(before) === 'hanging');
+        }
       }
+      shownBefore.push(w.punctuated ?? w.word);
       this.latestWordStartS = w.startS;
       this.latestWordEndS = w.endS;
       this.onsetAtMs = undefined;
       this.endSignalAtMs = undefined;
     }
+  }
+
+  private completenessOf(text: string) {
+    return judgeCompleteness(text, { question: this.question, unpunctuated: !this.sttPunctuates });
   }
 
   /** The end of the latest word, audio s; without word timings, the end of the latest result. */
@@ -330,10 +339,10 @@ export class CommitRouter {
     const holding = this.onsetAtMs !== undefined && now < this.onsetAtMs + p.onsetHoldMs;
     if (holding && this.onsetAtMs !== undefined) due.push(this.onsetAtMs + p.onsetHoldMs);
     const evidence: DueEvidence = {
-      completeness: judgeCompleteness(this.text.text, { question: this.question, unpunctuated: !this.sttPunctuates }),
+      completeness: this.completenessOf(this.text.text),
       silenceStartMs,
       params: p,
-      habitMs: this.pauses.habitMs,
+      habitMs: this.pauses.habitMs(p.maxHabitMs),
       wordReportMs: this.timing.wordReportMs,
       onsetReportMs: this.timing.onsetReportMs,
       endSignalAtMs: this.endSignalAtMs,

@@ -43,16 +43,17 @@ function run(profile: ListenProfileName, seed: number, kind: CallerKind): CallOu
  * Whether a listener could have told this pause from the end of the answer by what they had
  * heard: a hanging word; a comma or an unfinished opener the STT wrote down; an opener that
  * starts the answer, short enough to read as one without punctuation; the first word or two of
- * an answer, without punctuation (a "yes" that may be "yes,"); or a caller who had
- * already made a thinking pause in the call, this one no longer than half as long again as
- * their longest (and within maxHabitMs). A pause after a whole sentence by a caller who has not
+ * an answer, without punctuation (a "yes" that may be "yes,"); a caller who had already made a
+ * thinking pause in the call, this one no longer than half as long again as their longest (and
+ * within maxHabitMs); or, within maxHabitMs, a caller who had already paused mid-phrase (after a
+ * hanging word or a written comma). A pause after a whole sentence by a caller who has not
  * paused before is not: any listener would take the turn there, and the caller's next words
  * barge in.
  */
 function mustHold(
   pause: CallerPause,
   turn: TurnOutcome,
-  earlier: readonly number[],
+  earlier: readonly CallerPause[],
   profile: ListenProfileName,
 ): boolean {
   const punctuated = LISTEN_PROFILES[profile].punctuation !== 'off';
@@ -68,7 +69,14 @@ function mustHold(
     if (words.length - sentenceStart <= 5 && (punctuated || sentenceStart === 0)) return true;
   }
   if (earlier.length === 0) return false;
-  return pause.ms <= Math.min(1.5 * Math.max(...earlier), defaultCommitParams.maxHabitMs);
+  // A caller seen pausing inside a phrase thinks while speaking: any pause of theirs within the cap.
+  if (earlier.some((p) => tellable(p, profile))) return pause.ms <= defaultCommitParams.maxHabitMs;
+  return pause.ms <= Math.min(1.5 * Math.max(...earlier.map((p) => p.ms)), defaultCommitParams.maxHabitMs);
+}
+
+/** A pause the words before it show to be mid-phrase: a hanging word, or a comma the STT wrote. */
+function tellable(pause: CallerPause, profile: ListenProfileName): boolean {
+  return pause.kind === 'hanging-word' || (pause.kind === 'comma' && LISTEN_PROFILES[profile].punctuation !== 'off');
 }
 
 describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile) => {
@@ -78,7 +86,7 @@ describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile)
       const violations: string[] = [];
       for (const seed of SEEDS) {
         const out = run(profile, seed, 'hesitant');
-        const pausesSoFar: number[] = [];
+        const pausesSoFar: CallerPause[] = [];
         for (const turn of out.turns) {
           for (const pause of turn.turn.answer.pauses) {
             const released = turn.premature.filter(
@@ -90,7 +98,7 @@ describe.each(LISTEN_PROFILE_NAMES)('commit router on the %s profile', (profile)
                   `into a ${pause.ms} ms ${pause.kind} pause after "${released[0]!.text.slice(-50)}"`,
               );
             }
-            pausesSoFar.push(pause.ms);
+            pausesSoFar.push(pause);
           }
         }
       }

@@ -75,3 +75,44 @@ describe('a hesitant speaker', () => {
     expect(speculated.filter((text) => /\b(and|um|so|because)$/.test(text))).toEqual([]);
   });
 });
+
+/**
+ * Runs one scripted answer through a router on the manual clock (300 ms endpoints, utterance
+ * ends and VAD events, as Deepgram is asked for) and returns its commits.
+ */
+function commitsOf(script: SpeechSegment[]) {
+  const clock = new ManualClock();
+  const commits: Array<{ atMs: number; text: string }> = [];
+  const router = new CommitRouter({
+    clock,
+    onDecision: (d) => {
+      if (d.type === 'commit') commits.push({ atMs: clock.now(), text: d.text });
+    },
+  });
+  const words = speak(script);
+  playScript(clock, partialStream(words, {}), (e) => router.handle(e), lastWordEndMs(words) + 4000);
+  return { commits, endMs: lastWordEndMs(words) };
+}
+
+describe('a caller who has hesitated mid-phrase', () => {
+  it('is given the whole thinking time after a later sentence: no commit in a 1.2 s pause after "…payments team."', () => {
+    // A short hesitation after "the" (450 ms) says this caller thinks while speaking; the pauses
+    // where such a speaker plans the next sentence are longer than those inside a phrase.
+    const { commits, endMs } = commitsOf([
+      'In my last role I led the',
+      { pauseMs: 450 },
+      'payments team.',
+      { pauseMs: 1200 },
+      'We rebuilt the ledger.',
+    ]);
+    expect(commits.map((c) => c.text)).toEqual(['In my last role I led the payments team. We rebuilt the ledger.']);
+    expect(commits[0]!.atMs).toBeGreaterThan(endMs);
+  });
+
+  it('while a caller whose only pause was a breath between sentences keeps the quicker wait', () => {
+    const { commits, endMs } = commitsOf(['I led the payments team.', { pauseMs: 450 }, 'We rebuilt the ledger.']);
+    expect(commits).toHaveLength(1);
+    // 1.5 × 450 ms plus the STT's report delays: well short of the 1.5 s thinking cap.
+    expect(commits[0]!.atMs - endMs).toBeLessThan(1200);
+  });
+});
